@@ -1,0 +1,54 @@
+import { createHash, createHmac } from "node:crypto";
+import { isValidKeyId, type Hmac } from "./url-signing";
+
+/** The keyring document stored in Secrets Manager (url-signing-v1, "The keyring"). */
+export interface Keyring {
+  active: string;
+  keys: Record<string, string>;
+}
+
+const BASE64 = /^[A-Za-z0-9+/]+={0,2}$/;
+const MIN_KEY_BYTES = 32;
+
+/** HMAC-SHA256 with the key text's ASCII bytes as the key, as url-signing-v1 requires. */
+export const nodeHmac: Hmac = (keyText, message) =>
+  createHmac("sha256", Buffer.from(keyText, "ascii")).update(message, "utf8").digest("base64url");
+
+/** Lowercase hex SHA-256 of a key's text: how a key is named in logs and policy config. */
+export function keyFingerprint(keyText: string): string {
+  return createHash("sha256").update(keyText, "ascii").digest("hex");
+}
+
+/**
+ * Parses and validates a keyring document. Errors name the key id at fault, never the key text.
+ * @throws Error when the JSON, a key id, a key's encoding or length, or `active` is wrong.
+ */
+export function parseKeyring(json: string, source = "keyring"): Keyring {
+  let document: unknown;
+  try {
+    document = JSON.parse(json);
+  } catch {
+    throw new Error(`${source}: not valid JSON; expected {"active": "<kid>", "keys": {"<kid>": "<base64>"}}`);
+  }
+  const candidate = document as Partial<Keyring> | null;
+  if (!candidate || typeof candidate !== "object" || typeof candidate.keys !== "object" || !candidate.keys) {
+    throw new Error(`${source}: "keys" must be an object of key id to base64 key text`);
+  }
+  const keys: Record<string, string> = {};
+  for (const [kid, keyText] of Object.entries(candidate.keys)) {
+    if (!isValidKeyId(kid)) {
+      throw new Error(`${source}: key id "${kid}" must match ^[A-Za-z0-9_-]{1,32}$`);
+    }
+    if (typeof keyText !== "string" || !BASE64.test(keyText) || keyText.length % 4 === 1) {
+      throw new Error(`${source}: key "${kid}" is not standard base64 text`);
+    }
+    if (Buffer.from(keyText, "base64").length < MIN_KEY_BYTES) {
+      throw new Error(`${source}: key "${kid}" decodes to fewer than ${MIN_KEY_BYTES} bytes`);
+    }
+    keys[kid] = keyText;
+  }
+  if (typeof candidate.active !== "string" || !(candidate.active in keys)) {
+    throw new Error(`${source}: "active" must name one of the key ids in "keys"`);
+  }
+  return { active: candidate.active, keys };
+}

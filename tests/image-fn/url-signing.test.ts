@@ -1,0 +1,60 @@
+import { strict as assert } from "node:assert";
+import { nodeHmac, parseKeyring } from "../../image-fn/keyring";
+import { signUrl } from "../../image-fn/sign-url";
+import { vectors, verifyVectorUrl } from "../support/vectors";
+import { decodeKey, encodeKey, signPath, stringToSign } from "../../image-fn/url-signing";
+
+describe("url-signing-v1", () => {
+  const keyring = parseKeyring(JSON.stringify(vectors.keyring));
+
+  describe("sign vectors", () => {
+    for (const v of vectors.sign) {
+      it(`signs ${v.preset}/${v.key} with ${v.kid}`, () => {
+        assert.equal(stringToSign(v.preset, v.key, v.exp, v.kid), v.stringToSign);
+        assert.equal(signPath(v, keyring.keys[v.kid], nodeHmac), v.url);
+        assert.equal(
+          signUrl({ baseUrl: "https://img.example.com/", ...v, ttlSeconds: v.exp - vectors.now, nowSeconds: vectors.now, keyring }),
+          "https://img.example.com" + v.url,
+        );
+      });
+    }
+  });
+
+  describe("verify vectors", () => {
+    for (const v of vectors.verify) {
+      it(`${v.note}: ${v.status} ${v.code ?? ""}`, () => {
+        assert.deepEqual(verifyVectorUrl(v.url), { status: v.status, code: v.code });
+      });
+    }
+  });
+
+  describe("keys", () => {
+    it("round-trips every key through encodeKey and decodeKey", () => {
+      for (const key of ["a b/c+d&e=f.png", "üñí/çødé/東京.webp", "x~y_z-1.2/SEG", "it's (1)*!.jpg", "😀/a.png"]) {
+        assert.deepEqual(decodeKey(encodeKey(key)), { ok: true, key });
+      }
+    });
+
+    it("refuses percent-encoded dot segments, over-long keys and DEL", () => {
+      for (const encoded of ["a/%2E%2E/b", "a/%2e/b", "a/%7F.jpg", "x".repeat(1025), "é".repeat(513)]) {
+        assert.equal(decodeKey(encoded).ok, false, encoded);
+      }
+      assert.equal(decodeKey("x".repeat(1024)).ok, true);
+    });
+
+    it("refuses to sign a key the verifier would reject", () => {
+      assert.throws(() => signPath({ preset: "thumb", key: "a/../b", exp: 1, kid: "k1" }, keyring.keys.k1, nodeHmac), /segment/);
+    });
+  });
+
+  describe("keyring", () => {
+    it("names the key id when a key is too short or not base64", () => {
+      assert.throws(() => parseKeyring('{"active":"a","keys":{"a":"c2hvcnQ="}}'), /key "a" decodes to fewer than 32 bytes/);
+      assert.throws(() => parseKeyring('{"active":"a","keys":{"a":"not base64!"}}'), /key "a" is not standard base64/);
+    });
+
+    it("refuses an active key id that is not in the keys", () => {
+      assert.throws(() => parseKeyring(JSON.stringify({ active: "k9", keys: vectors.keyring.keys })), /"active" must name/);
+    });
+  });
+});
