@@ -1,0 +1,44 @@
+/**
+ * What the offline `check` captures from a Pulumi program run under mocks: the shape shared by the
+ * capture (`check/capture.ts`) and the policy evaluation (`check/evaluate.ts`).
+ */
+
+/** The value Pulumi's wire format uses for a value that is unknown during preview. */
+export const UNKNOWN_VALUE = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
+
+export type CheckMode = "preview" | "update";
+
+export interface CapturedResource {
+  urn: string;
+  /** Type token, e.g. `aws:s3/bucket:Bucket`. */
+  type: string;
+  name: string;
+  /** False for component resources. */
+  custom: boolean;
+  parentUrn?: string;
+  /** Provider reference as the engine writes it: `<provider urn>::<provider id>`. */
+  provider?: string;
+  /**
+   * Inputs as the engine receives them, as plain JSON: unknown values are `UNKNOWN_VALUE`, secrets
+   * are unwrapped to their plain value (policies see plaintext too) and their paths listed in `secretPaths`.
+   */
+  inputs: Record<string, unknown>;
+  secretPaths: string[];
+  /** URNs this resource depends on. */
+  dependencies: string[];
+  /** Input property name to the URNs its value came from. */
+  propertyDependencies: Record<string, string[]>;
+}
+
+export interface CapturedProgram {
+  project: string;
+  stack: string;
+  mode: CheckMode;
+  /** Stack config as `project:key` to its string value, as `Pulumi.<stack>.yaml` gives it. */
+  config: Record<string, string>;
+  resources: CapturedResource[];
+  /** Stack outputs, with `UNKNOWN_VALUE` where unknown. */
+  outputs: Record<string, unknown>;
+  /** URNs each stack output's value came from. */
+  outputDependencies: Record<string, string[]>;
+}
