@@ -1,0 +1,157 @@
+import { createHash } from "node:crypto";
+import type { LambdaFunctionURLEvent, LambdaFunctionURLResult } from "aws-lambda";
+import { FORMAT_HEADER, isNegotiatedFormat, negotiateFormat } from "./formats";
+import { nodeHmac } from "./keyring";
+import type { KeyringProvider } from "./keyring-source";
+import type { OriginalStore } from "./originals";
+import { DEFAULT_CACHE_CONTROL, type Preset } from "./presets";
+import { type RequestRecord, requestLogLine } from "./request-log";
+import { contentType, TransformError, transformImage } from "./transform";
+import { DEFAULT_MAX_URL_LIFETIME_SECONDS, isValidKeyId, parseRequest, verifySignature } from "./url-signing";
+
+export const DEFAULT_MAX_SOURCE_BYTES = 40 * 1024 * 1024;
+export const DEFAULT_MAX_SOURCE_PIXELS = 50_000_000;
+/**
+ * Largest image a buffered Function URL response can carry: the 6 MB payload limit holds the body as
+ * base64 plus headers. A larger output is answered 422 `output-too-large` instead of a Lambda error.
+ */
+export const MAX_OUTPUT_BYTES = 4_500_000;
+
+export interface ImageHandlerDeps {
+  presets: Record<string, Preset>;
+  keys: KeyringProvider;
+  originals: OriginalStore;
+  /** @default 30 days */
+  maxUrlLifetimeSeconds?: number;
+  /** @default 40 MB */
+  maxSourceBytes?: number;
+  /** @default 50 million */
+  maxSourcePixels?: number;
+  /** @default MAX_OUTPUT_BYTES */
+  maxOutputBytes?: number;
+  /** @default the wall clock */
+  nowSeconds?: () => number;
+  /** Receives one JSON line per request. @default console.log */
+  log?: (line: string) => void;
+  /** Dimension value of the metrics. @default AWS_LAMBDA_FUNCTION_NAME or "local" */
+  functionName?: string;
+}
+
+export type ImageHandler = (
+  event: LambdaFunctionURLEvent,
+  context?: { awsRequestId: string },
+) => Promise<LambdaFunctionURLResult>;
+
+type ErrorCode = string;
+
+function errorResponse(status: number, code: ErrorCode, message: string, cacheControl = "no-store"): LambdaFunctionURLResult {
+  return {
+    statusCode: status,
+    headers: { "content-type": "application/json", "cache-control": cacheControl },
+    body: JSON.stringify({ error: code, message }),
+  };
+}
+
+function firstQueryValues(rawQueryString: string | undefined): { exp?: string; kid?: string; sig?: string } {
+  const query = new URLSearchParams(rawQueryString ?? "");
+  return { exp: query.get("exp") ?? undefined, kid: query.get("kid") ?? undefined, sig: query.get("sig") ?? undefined };
+}
+
+/** The Function URL handler: verifies the signed URL again, reads the original and transforms it. */
+export function createImageHandler(deps: ImageHandlerDeps): ImageHandler {
+  const maxUrlLifetimeSeconds = deps.maxUrlLifetimeSeconds ?? DEFAULT_MAX_URL_LIFETIME_SECONDS;
+  const maxSourceBytes = deps.maxSourceBytes ?? DEFAULT_MAX_SOURCE_BYTES;
+  const maxSourcePixels = deps.maxSourcePixels ?? DEFAULT_MAX_SOURCE_PIXELS;
+  const maxOutputBytes = deps.maxOutputBytes ?? MAX_OUTPUT_BYTES;
+  const nowSeconds = deps.nowSeconds ?? (() => Math.floor(Date.now() / 1000));
+  const log = deps.log ?? ((line: string) => console.log(line));
+  const functionName = deps.functionName ?? process.env.AWS_LAMBDA_FUNCTION_NAME ?? "local";
+
+  async function respond(event: LambdaFunctionURLEvent, record: RequestRecord): Promise<LambdaFunctionURLResult> {
+    const method = event.requestContext.http.method;
+    const parsed = parseRequest(method, event.rawPath, firstQueryValues(event.rawQueryString), (name) =>
+      Object.hasOwn(deps.presets, name),
+    );
+    if (!parsed.ok) {
+      record.error = parsed.rejection.code;
+      return errorResponse(parsed.rejection.status, parsed.rejection.code, parsed.rejection.message);
+    }
+    const request = parsed.request;
+    record.preset = request.preset;
+    const keyText = isValidKeyId(request.kid) ? await deps.keys.keyText(request.kid) : undefined;
+    const rejection = verifySignature(request, keyText, nodeHmac, nowSeconds(), maxUrlLifetimeSeconds);
+    if (rejection) {
+      record.error = rejection.code;
+      return errorResponse(rejection.status, rejection.code, rejection.message);
+    }
+
+    const source = await deps.originals.read(request.key, maxSourceBytes);
+    if (source === "not-found") {
+      record.error = "not-found";
+      return errorResponse(404, "not-found", "No original exists for this key.", "public, max-age=60");
+    }
+    if (source === "too-large") {
+      record.error = "source-too-large";
+      return errorResponse(422, "source-too-large", "The original is larger than this service transforms.");
+    }
+    record.sourceBytes = source.length;
+
+    const preset = deps.presets[request.preset];
+    const edgeFormat = event.headers?.[FORMAT_HEADER];
+    const negotiated = isNegotiatedFormat(edgeFormat) ? edgeFormat : negotiateFormat(event.headers?.accept);
+    const transformStarted = performance.now();
+    let result;
+    try {
+      result = await transformImage({ source, preset, negotiated, maxSourcePixels });
+    } catch (error) {
+      if (!(error instanceof TransformError)) throw error;
+      record.error = error.code;
+      return errorResponse(error.code === "unsupported-source" ? 415 : 422, error.code, error.message);
+    } finally {
+      record.transformMs = Math.round(performance.now() - transformStarted);
+    }
+    record.sourcePixels = result.sourcePixels;
+    if (result.body.length > maxOutputBytes) {
+      record.error = "output-too-large";
+      return errorResponse(422, "output-too-large", "The transformed image is larger than a response can carry.");
+    }
+    record.outputBytes = result.body.length;
+
+    const headers: Record<string, string> = {
+      "content-type": contentType(result.format),
+      "content-length": String(result.body.length),
+      "cache-control": preset.cacheControl ?? DEFAULT_CACHE_CONTROL,
+      etag: `"${createHash("sha256").update(result.body).digest("base64url").slice(0, 32)}"`,
+    };
+    if (preset.format === "auto") headers.vary = "Accept";
+    if (method === "HEAD") return { statusCode: 200, headers, body: "" };
+    return { statusCode: 200, headers, body: result.body.toString("base64"), isBase64Encoded: true };
+  }
+
+  return async (event, context) => {
+    const started = performance.now();
+    const record: RequestRecord = {
+      requestId: context?.awsRequestId ?? event.requestContext?.requestId ?? "local",
+      preset: null,
+      status: 0,
+      sourceBytes: 0,
+      sourcePixels: 0,
+      outputBytes: 0,
+      durationMs: 0,
+      transformMs: 0,
+      error: null,
+    };
+    let response: LambdaFunctionURLResult;
+    try {
+      response = await respond(event, record);
+    } catch (error) {
+      record.error = "internal";
+      console.error(JSON.stringify({ requestId: record.requestId, error: "internal", detail: String(error) }));
+      response = errorResponse(500, "internal", `Unexpected error; request id ${record.requestId}.`);
+    }
+    record.status = typeof response === "object" ? (response.statusCode ?? 200) : 200;
+    record.durationMs = Math.round(performance.now() - started);
+    log(requestLogLine(record, functionName, Date.now()));
+    return response;
+  };
+}

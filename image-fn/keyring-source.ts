@@ -1,0 +1,59 @@
+import { GetSecretValueCommand, type SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
+import { type Keyring, parseKeyring } from "./keyring";
+
+/** Gives the key text for a key id, or undefined when the keyring has no such id. */
+export interface KeyringProvider {
+  keyText(kid: string): Promise<string | undefined>;
+}
+
+export function staticKeyring(keyring: Keyring): KeyringProvider {
+  return { keyText: async (kid) => (Object.hasOwn(keyring.keys, kid) ? keyring.keys[kid] : undefined) };
+}
+
+export interface SecretsManagerKeyringOptions {
+  /** Least time between two reads of the secret caused by unknown key ids. @default 60000 */
+  refreshIntervalMs?: number;
+  /** @default Date.now */
+  nowMs?: () => number;
+}
+
+/**
+ * The keyring secret, read once per container and again, at most once per interval, when a key id
+ * it does not know arrives: a rotation then needs no redeploy, and a flood of bad key ids cannot
+ * turn into a flood of Secrets Manager calls.
+ */
+export function secretsManagerKeyring(
+  client: SecretsManagerClient,
+  secretId: string,
+  options: SecretsManagerKeyringOptions = {},
+): KeyringProvider {
+  const refreshIntervalMs = options.refreshIntervalMs ?? 60_000;
+  const nowMs = options.nowMs ?? Date.now;
+  let cached: Keyring | undefined;
+  let loadedAt = 0;
+  let loading: Promise<Keyring> | undefined;
+
+  async function load(): Promise<Keyring> {
+    const response = await client.send(new GetSecretValueCommand({ SecretId: secretId }));
+    if (response.SecretString === undefined) throw new Error("The keyring secret has no SecretString");
+    return parseKeyring(response.SecretString, "keyring secret");
+  }
+
+  async function refresh(): Promise<Keyring> {
+    loading ??= load().finally(() => (loading = undefined));
+    const keyring = await loading;
+    cached = keyring;
+    loadedAt = nowMs();
+    return keyring;
+  }
+
+  return {
+    async keyText(kid) {
+      let keyring = cached ?? (await refresh());
+      if (!Object.hasOwn(keyring.keys, kid) && nowMs() - loadedAt >= refreshIntervalMs) {
+        keyring = await refresh();
+      }
+      return Object.hasOwn(keyring.keys, kid) ? keyring.keys[kid] : undefined;
+    },
+  };
+}

@@ -1,0 +1,119 @@
+import sharp, { type Metadata, type Sharp } from "sharp";
+import { type NegotiatedFormat, type OutputFormat, outputFormat } from "./formats";
+import type { Preset } from "./presets";
+
+// The operation cache keeps decoded images between calls; in a warm Lambda container that grows
+// RSS call after call toward the memory limit (architecture.md), and a CDN origin rarely repeats work.
+sharp.cache(false);
+
+export type SourceFormat = "jpeg" | "png" | "webp" | "avif" | "gif" | "tiff";
+
+export type TransformFailure = "unsupported-source" | "source-too-large" | "undecodable-source";
+
+export class TransformError extends Error {
+  constructor(
+    readonly code: TransformFailure,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+export interface TransformResult {
+  body: Buffer;
+  format: OutputFormat;
+  sourcePixels: number;
+}
+
+const MIME: Record<OutputFormat, string> = {
+  jpeg: "image/jpeg",
+  webp: "image/webp",
+  avif: "image/avif",
+  png: "image/png",
+};
+
+export function contentType(format: OutputFormat): string {
+  return MIME[format];
+}
+
+function startsWith(bytes: Buffer, signature: number[], offset = 0): boolean {
+  return bytes.length >= offset + signature.length && signature.every((byte, i) => bytes[offset + i] === byte);
+}
+
+const ascii = (text: string) => Array.from(text, (c) => c.charCodeAt(0));
+
+/**
+ * The raster format named by the file's magic bytes, or null. Decided before sharp sees the bytes so
+ * that SVG, PDF and other formats libvips could parse (with their own attack surface) never reach it.
+ */
+export function sniffSourceFormat(bytes: Buffer): SourceFormat | null {
+  if (startsWith(bytes, [0xff, 0xd8, 0xff])) return "jpeg";
+  if (startsWith(bytes, [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a])) return "png";
+  if (startsWith(bytes, ascii("GIF87a")) || startsWith(bytes, ascii("GIF89a"))) return "gif";
+  if (startsWith(bytes, ascii("RIFF")) && startsWith(bytes, ascii("WEBP"), 8)) return "webp";
+  if (startsWith(bytes, [0x49, 0x49, 0x2a, 0x00]) || startsWith(bytes, [0x4d, 0x4d, 0x00, 0x2a])) return "tiff";
+  if (startsWith(bytes, ascii("ftyp"), 4)) {
+    const boxSize = bytes.readUInt32BE(0);
+    const brands = bytes.subarray(8, Math.min(boxSize, bytes.length, 64)).toString("latin1");
+    if (/avif|avis/.test(brands)) return "avif";
+  }
+  return null;
+}
+
+/** Encoder settings per format, chosen so AVIF of a 20 MP source stays far inside a 30 s timeout. */
+function encode(pipeline: Sharp, format: OutputFormat, quality: number | undefined): Sharp {
+  switch (format) {
+    case "jpeg":
+      return pipeline.jpeg({ quality: quality ?? 80, progressive: true, mozjpeg: false });
+    case "webp":
+      return pipeline.webp({ quality: quality ?? 78, effort: 4 });
+    case "avif":
+      return pipeline.avif({ quality: quality ?? 50, effort: 2 });
+    case "png":
+      return pipeline.png({ compressionLevel: 6, adaptiveFiltering: false });
+  }
+}
+
+export interface TransformInput {
+  source: Buffer;
+  preset: Preset;
+  negotiated: NegotiatedFormat;
+  maxSourcePixels: number;
+}
+
+/**
+ * Applies a preset: auto-orients by EXIF, resizes without enlarging, converts to sRGB, keeps only
+ * the colour profile (as sRGB) and encodes in the preset's or the negotiated format.
+ * @throws TransformError for sources that are not supported, too large or undecodable.
+ */
+export async function transformImage(input: TransformInput): Promise<TransformResult> {
+  if (sniffSourceFormat(input.source) === null) {
+    throw new TransformError("unsupported-source", "The original is not a JPEG, PNG, WebP, AVIF, GIF or TIFF image.");
+  }
+  let metadata: Metadata;
+  try {
+    metadata = await sharp(input.source, { limitInputPixels: false }).metadata();
+  } catch {
+    throw new TransformError("undecodable-source", "The original could not be decoded.");
+  }
+  const sourcePixels = (metadata.width ?? 0) * (metadata.height ?? 0);
+  if (sourcePixels > input.maxSourcePixels) {
+    throw new TransformError("source-too-large", "The original has more pixels than this service transforms.");
+  }
+  const format = outputFormat(input.preset.format, input.negotiated, metadata.hasAlpha === true);
+  let pipeline = sharp(input.source, { limitInputPixels: input.maxSourcePixels, failOn: "truncated" })
+    .rotate()
+    .resize({
+      width: input.preset.width,
+      height: input.preset.height,
+      fit: input.preset.fit,
+      withoutEnlargement: true,
+    });
+  if (metadata.icc) pipeline = pipeline.withIccProfile("srgb");
+  try {
+    const body = await encode(pipeline, format, input.preset.quality).toBuffer();
+    return { body, format, sourcePixels };
+  } catch {
+    throw new TransformError("undecodable-source", "The original is truncated or corrupt.");
+  }
+}
