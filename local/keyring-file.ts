@@ -1,0 +1,18 @@
+import { randomBytes } from "node:crypto";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { dirname } from "node:path";
+import { type Keyring, parseKeyring } from "../image-fn/keyring";
+
+export function readKeyringFile(path: string): Keyring {
+  return parseKeyring(readFileSync(path, "utf8"), path);
+}
+
+/** The local keyring at `path`, generated once (mode 0600) when it does not exist yet. */
+export function loadOrCreateKeyring(path: string): Keyring {
+  if (!existsSync(path)) {
+    const keyring: Keyring = { active: "local1", keys: { local1: randomBytes(32).toString("base64") } };
+    mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
+    writeFileSync(path, JSON.stringify(keyring, null, 2) + "\n", { mode: 0o600, flag: "wx" });
+  }
+  return readKeyringFile(path);
+}

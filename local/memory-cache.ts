@@ -1,0 +1,41 @@
+/** A least-recently-used cache bounded by the bytes of its entries, standing in for CloudFront's cache. */
+export class MemoryCache<V extends { bytes: number }> {
+  private readonly entries = new Map<string, V>();
+  private totalBytes = 0;
+
+  constructor(private readonly maxBytes: number) {}
+
+  get(key: string): V | undefined {
+    const entry = this.entries.get(key);
+    if (entry === undefined) return undefined;
+    this.entries.delete(key);
+    this.entries.set(key, entry);
+    return entry;
+  }
+
+  set(key: string, entry: V): void {
+    if (entry.bytes > this.maxBytes) return;
+    this.delete(key);
+    this.entries.set(key, entry);
+    this.totalBytes += entry.bytes;
+    for (const [oldestKey] of this.entries) {
+      if (this.totalBytes <= this.maxBytes) break;
+      this.delete(oldestKey);
+    }
+  }
+
+  get size(): number {
+    return this.entries.size;
+  }
+
+  get bytes(): number {
+    return this.totalBytes;
+  }
+
+  private delete(key: string): void {
+    const entry = this.entries.get(key);
+    if (entry === undefined) return;
+    this.entries.delete(key);
+    this.totalBytes -= entry.bytes;
+  }
+}

@@ -1,0 +1,163 @@
+import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+import type { LambdaFunctionURLEvent, LambdaFunctionURLResult } from "aws-lambda";
+import { decideViewerRequest, rejectionBody } from "../edge-fn/viewer-request";
+import { FORMAT_HEADER, type OutputFormat } from "../image-fn/formats";
+import { createImageHandler } from "../image-fn/handler";
+import { type Keyring, nodeHmac } from "../image-fn/keyring";
+import { staticKeyring } from "../image-fn/keyring-source";
+import type { OriginalStore } from "../image-fn/originals";
+import { DEFAULT_PRESETS, type Preset, presetFormats } from "../image-fn/presets";
+import { DEFAULT_MAX_URL_LIFETIME_SECONDS, type SignedRequest } from "../image-fn/url-signing";
+import { MemoryCache } from "./memory-cache";
+
+export interface LocalEdgeOptions {
+  originals: OriginalStore;
+  keyring: Keyring;
+  /** @default DEFAULT_PRESETS */
+  presets?: Record<string, Preset>;
+  /** 0 picks a free port. @default 8080 */
+  port?: number;
+  /** @default "127.0.0.1" */
+  host?: string;
+  /** @default 30 days */
+  maxUrlLifetimeSeconds?: number;
+  /** Bound of the in-memory cache. @default 256 MiB */
+  cacheBytes?: number;
+  /** @default the wall clock */
+  nowSeconds?: () => number;
+  /** Receives the handler's per-request log lines. @default discard */
+  log?: (line: string) => void;
+}
+
+export interface LocalEdge {
+  url: string;
+  close(): Promise<void>;
+}
+
+interface CachedResponse {
+  statusCode: number;
+  headers: Record<string, string>;
+  body: Buffer;
+  bytes: number;
+}
+
+/** Parameters of the query as CloudFront's query object gives them: the first value of each. */
+function signatureParams(rawQuery: string): { exp?: string; kid?: string; sig?: string } {
+  const query = new URLSearchParams(rawQuery);
+  return { exp: query.get("exp") ?? undefined, kid: query.get("kid") ?? undefined, sig: query.get("sig") ?? undefined };
+}
+
+function cacheKey(request: SignedRequest, format: OutputFormat): string {
+  return `${request.preset}\n${request.key}\n${format}`;
+}
+
+function isCacheable(result: CachedResponse): boolean {
+  const cacheControl = result.headers["cache-control"] ?? "";
+  return (result.statusCode === 200 || result.statusCode === 404) && /\bpublic\b/.test(cacheControl);
+}
+
+function fromHandlerResult(result: LambdaFunctionURLResult): CachedResponse {
+  const shaped = typeof result === "string" ? { statusCode: 200, body: result } : result;
+  const body = Buffer.from(shaped.body ?? "", shaped.isBase64Encoded ? "base64" : "utf8");
+  const headers: Record<string, string> = {};
+  for (const [name, value] of Object.entries(shaped.headers ?? {})) headers[name.toLowerCase()] = String(value);
+  return { statusCode: shaped.statusCode ?? 200, headers, body, bytes: body.length + 512 };
+}
+
+/**
+ * The deployed request path on localhost: the edge decision (same module as the CloudFront Function,
+ * signature checked on every request, hits included), a cache keyed like CloudFront's, and the real
+ * image handler behind it, called with the event a Function URL would receive from CloudFront.
+ */
+export async function startLocalEdge(options: LocalEdgeOptions): Promise<LocalEdge> {
+  const presets = options.presets ?? DEFAULT_PRESETS;
+  const maxUrlLifetimeSeconds = options.maxUrlLifetimeSeconds ?? DEFAULT_MAX_URL_LIFETIME_SECONDS;
+  const nowSeconds = options.nowSeconds ?? (() => Math.floor(Date.now() / 1000));
+  const keys = staticKeyring(options.keyring);
+  const handler = createImageHandler({
+    presets,
+    keys,
+    originals: options.originals,
+    maxUrlLifetimeSeconds,
+    nowSeconds,
+    log: options.log ?? (() => {}),
+  });
+  const settings = { presets: presetFormats(presets), maxUrlLifetimeSeconds };
+  const cache = new MemoryCache<CachedResponse>(options.cacheBytes ?? 256 * 1024 * 1024);
+  let requestCount = 0;
+
+  async function serve(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const rawUrl = req.url ?? "/";
+    const queryStart = rawUrl.indexOf("?");
+    const rawPath = queryStart >= 0 ? rawUrl.slice(0, queryStart) : rawUrl;
+    const rawQuery = queryStart >= 0 ? rawUrl.slice(queryStart + 1) : "";
+    const method = req.method ?? "GET";
+    const query = signatureParams(rawQuery);
+    const decision = await decideViewerRequest(
+      { method, uri: rawPath, query, accept: req.headers.accept },
+      settings,
+      keys.keyText,
+      nodeHmac,
+      nowSeconds(),
+    );
+    if (decision.action === "reject") {
+      send(res, method, {
+        statusCode: decision.rejection.status,
+        headers: { "content-type": "application/json", "cache-control": "no-store" },
+        body: Buffer.from(rejectionBody(decision.rejection)),
+        bytes: 0,
+      }, undefined);
+      return;
+    }
+    const key = cacheKey(decision.request, decision.format);
+    const hit = cache.get(key);
+    if (hit) {
+      send(res, method, hit, "Hit");
+      return;
+    }
+    const forwardedQuery = `exp=${encodeURIComponent(query.exp ?? "")}&kid=${encodeURIComponent(query.kid ?? "")}&sig=${encodeURIComponent(query.sig ?? "")}`;
+    const event = {
+      version: "2.0",
+      routeKey: "$default",
+      rawPath,
+      rawQueryString: forwardedQuery,
+      headers: { [FORMAT_HEADER]: decision.format, ...(req.headers.accept ? { accept: req.headers.accept } : {}) },
+      requestContext: { http: { method, path: rawPath }, requestId: `local-${++requestCount}` },
+      isBase64Encoded: false,
+    } as unknown as LambdaFunctionURLEvent;
+    const response = fromHandlerResult(await handler(event, { awsRequestId: `local-${requestCount}` }));
+    if (method === "GET" && isCacheable(response)) cache.set(key, response);
+    send(res, method, response, "Miss");
+  }
+
+  const server = createServer((req, res) => {
+    serve(req, res).catch((error) => {
+      console.error(JSON.stringify({ error: "internal", detail: String(error) }));
+      if (!res.headersSent) res.writeHead(500, { "content-type": "application/json", "cache-control": "no-store" });
+      res.end(JSON.stringify({ error: "internal", message: "Unexpected error in the local edge." }));
+    });
+  });
+  server.keepAliveTimeout = 5000;
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(options.port ?? 8080, options.host ?? "127.0.0.1", resolve);
+  });
+  const address = server.address() as AddressInfo;
+  return {
+    url: `http://${address.address}:${address.port}`,
+    close: () =>
+      new Promise<void>((resolve, reject) => {
+        server.close((error) => (error ? reject(error) : resolve()));
+        server.closeIdleConnections();
+      }),
+  };
+}
+
+function send(res: ServerResponse, method: string, response: CachedResponse, cacheStatus: "Hit" | "Miss" | undefined): void {
+  const headers: Record<string, string> = { ...response.headers };
+  if (method === "GET" || headers["content-length"] === undefined) headers["content-length"] = String(response.body.length);
+  if (cacheStatus) headers["x-cache"] = cacheStatus;
+  res.writeHead(response.statusCode, headers);
+  res.end(method === "HEAD" ? undefined : response.body);
+}
