@@ -69,14 +69,12 @@ function parsePreset(name: string, value: unknown, source: string): Preset {
   if (fields.cacheControl !== undefined && (typeof fields.cacheControl !== "string" || !/^[\x20-\x7e]+$/.test(fields.cacheControl))) {
     throw new Error(`${where}: cacheControl must be a printable ASCII header value`);
   }
-  return {
-    width: fields.width as number | undefined,
-    height: fields.height as number | undefined,
-    fit: fit as Fit,
-    format: fields.format as PresetFormat,
-    quality: fields.quality as number | undefined,
-    cacheControl: fields.cacheControl as string | undefined,
-  };
+  const preset: Preset = { fit: fit as Fit, format: fields.format as PresetFormat };
+  if (fields.width !== undefined) preset.width = fields.width as number;
+  if (fields.height !== undefined) preset.height = fields.height as number;
+  if (fields.quality !== undefined) preset.quality = fields.quality as number;
+  if (fields.cacheControl !== undefined) preset.cacheControl = fields.cacheControl as string;
+  return preset;
 }
 
 /**
