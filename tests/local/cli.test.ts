@@ -1,0 +1,105 @@
+import { strict as assert } from "node:assert";
+import { type ChildProcess, spawn, spawnSync } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { once } from "node:events";
+import sharp from "sharp";
+import { FIXTURES } from "../support/bad-originals";
+import { rawRequest } from "../support/http";
+import { type LocalS3, startLocalS3 } from "../support/s3";
+import { vectors } from "../support/vectors";
+
+const ROOT = join(__dirname, "../..");
+const TSX = join(ROOT, "node_modules/.bin/tsx");
+
+/** Starts `npm start`'s script and resolves with the sample URL it prints. */
+async function startCli(args: string[], env: NodeJS.ProcessEnv = {}): Promise<{ child: ChildProcess; sampleUrl: string }> {
+  const child = spawn(TSX, ["local/cli.ts", "--port", "0", ...args], { cwd: ROOT, env: { ...process.env, ...env } });
+  let output = "";
+  child.stderr!.on("data", (chunk) => (output += chunk));
+  return new Promise((resolve, reject) => {
+    child.stdout!.on("data", (chunk) => {
+      output += chunk;
+      const sample = /Sample URL[^:]*: (http\S+)/.exec(output);
+      if (sample) resolve({ child, sampleUrl: sample[1] });
+    });
+    child.once("exit", (code) => reject(new Error(`exited ${code}: ${output}`)));
+  });
+}
+
+describe("command line", function () {
+  let dir: string;
+  let keyringFile: string;
+
+  before(() => {
+    dir = mkdtempSync(join(tmpdir(), "rendorix-cli-"));
+    keyringFile = join(dir, "keyring.json");
+    writeFileSync(keyringFile, JSON.stringify(vectors.keyring));
+  });
+  after(() => rmSync(dir, { recursive: true, force: true }));
+
+  it("npm start serves the printed sample URL and stops cleanly on SIGTERM", async () => {
+    const { child, sampleUrl } = await startCli(["--keyring", keyringFile]);
+    const url = new URL(sampleUrl);
+    const response = await rawRequest(url.origin, url.pathname + url.search);
+    assert.equal(response.status, 200);
+    assert.equal((await sharp(response.body).metadata()).width, 200);
+    child.kill("SIGTERM");
+    const [code] = await once(child, "exit");
+    assert.equal(code, 0);
+  });
+
+  describe("with originals in S3 (s3rver)", () => {
+    let s3: LocalS3;
+    before(async () => {
+      s3 = await startLocalS3(["photos"]);
+      await s3.put("photos", "coffee.png", readFileSync(join(FIXTURES, "coffee.png")));
+    });
+    after(() => s3.close());
+
+    it("npm start -- --originals s3://bucket --s3-endpoint URL serves from the bucket", async () => {
+      const { child, sampleUrl } = await startCli(
+        ["--keyring", keyringFile, "--originals", "s3://photos", "--s3-endpoint", s3.endpoint],
+        { AWS_ACCESS_KEY_ID: "S3RVER", AWS_SECRET_ACCESS_KEY: "S3RVER" },
+      );
+      try {
+        const url = new URL(sampleUrl);
+        const response = await rawRequest(url.origin, url.pathname + url.search, { headers: { accept: "image/avif" } });
+        assert.equal(response.status, 200);
+        assert.equal(response.headers["content-type"], "image/avif");
+        const missing = await rawRequest(url.origin, url.pathname.replace("coffee", "nope") + url.search);
+        assert.equal(missing.status, 403, "a different key has a different signature");
+      } finally {
+        child.kill("SIGTERM");
+      }
+    });
+  });
+
+  it("refuses a bad flag value naming the flag", () => {
+    const result = spawnSync(TSX, ["local/cli.ts", "--port", "http"], { cwd: ROOT, encoding: "utf8" });
+    assert.equal(result.status, 2);
+    assert.match(result.stderr, /--port must be a whole number from 0 to 65535/);
+  });
+
+  it("npm run sign prints a URL that verifies, and refuses a bad --ttl", () => {
+    const signed = spawnSync(
+      TSX,
+      ["local/sign-cli.ts", "--preset", "thumb", "--key", "a b/c.jpg", "--ttl", "2h", "--keyring", keyringFile, "--base-url", "https://img.example.com"],
+      { cwd: ROOT, encoding: "utf8" },
+    );
+    assert.equal(signed.status, 0, signed.stderr);
+    const url = new URL(signed.stdout.trim());
+    assert.equal(url.origin + url.pathname, "https://img.example.com/thumb/a%20b/c.jpg");
+    assert.equal(url.searchParams.get("kid"), "k1");
+    const ttl = Number(url.searchParams.get("exp")) - Math.floor(Date.now() / 1000);
+    assert.ok(ttl > 7000 && ttl <= 7200, `ttl ${ttl}`);
+
+    const bad = spawnSync(TSX, ["local/sign-cli.ts", "--preset", "thumb", "--key", "a.jpg", "--ttl", "2 hours", "--keyring", keyringFile], {
+      cwd: ROOT,
+      encoding: "utf8",
+    });
+    assert.equal(bad.status, 2);
+    assert.match(bad.stderr, /--ttl must be a whole number followed by s, m, h or d/);
+  });
+});
