@@ -1,0 +1,87 @@
+import { strict as assert } from "node:assert";
+import { execFile } from "node:child_process";
+import { once } from "node:events";
+import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { promisify } from "node:util";
+import { signPath } from "../../image-fn/url-signing";
+import { nodeHmac } from "../../image-fn/keyring";
+import { bundleImageFunction } from "../../tools/bundle-image-fn";
+import { FIXTURES } from "../support/bad-originals";
+import { type LocalS3, startLocalS3 } from "../support/s3";
+import { vectors } from "../support/vectors";
+
+/** Answers Secrets Manager's GetSecretValue (JSON 1.1 protocol) with the vectors' keyring. */
+async function startSecretsEndpoint(): Promise<{ server: Server; endpoint: string; targets: string[] }> {
+  const targets: string[] = [];
+  const server = createServer((req, res) => {
+    targets.push(String(req.headers["x-amz-target"]));
+    req.resume().on("end", () => {
+      res.writeHead(200, { "content-type": "application/x-amz-json-1.1" });
+      res.end(JSON.stringify({ ARN: "arn:aws:secretsmanager:us-east-1:1:secret:k", Name: "k", SecretString: JSON.stringify(vectors.keyring) }));
+    });
+  });
+  server.listen(0, "127.0.0.1");
+  await once(server, "listening");
+  return { server, endpoint: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, targets };
+}
+
+describe("Lambda bundle", function () {
+  this.timeout(180_000);
+  let work: string;
+  let s3: LocalS3;
+  let secrets: Awaited<ReturnType<typeof startSecretsEndpoint>>;
+
+  before(async () => {
+    work = mkdtempSync(join(tmpdir(), "rendorix-bundle-"));
+    s3 = await startLocalS3(["originals"]);
+    await s3.put("originals", "photos/coffee.png", readFileSync(join(FIXTURES, "coffee.png")));
+    secrets = await startSecretsEndpoint();
+  });
+
+  after(async () => {
+    await s3.close();
+    secrets.server.close();
+    rmSync(work, { recursive: true, force: true });
+  });
+
+  it("builds a host-architecture variant whose handler serves an image from S3 with the keyring from Secrets Manager", async () => {
+    const result = await bundleImageFunction(join(work, "image-fn"), { os: process.platform, cpu: process.arch, libc: "glibc" });
+    assert.ok(result.zipBytes > 1_000_000, `zip of ${result.zipBytes} bytes`);
+    assert.ok(existsSync(join(work, "image-fn/node_modules/sharp/package.json")));
+
+    const path = signPath({ preset: "w400", key: "photos/coffee.png", exp: Math.floor(Date.now() / 1000) + 600, kid: "k1" }, vectors.keyring.keys.k1, nodeHmac);
+    const [rawPath, rawQueryString] = path.split("?");
+    const event = { rawPath, rawQueryString, headers: { "x-rendorix-format": "webp" }, requestContext: { http: { method: "GET" }, requestId: "r1" } };
+    // A separate process, so sharp resolves from the bundle's own node_modules and nothing from this repo leaks in.
+    const script = `require(${JSON.stringify(join(work, "image-fn/index.js"))}).handler(${JSON.stringify(event)}, { awsRequestId: "r1" })
+      .then((r) => process.stdout.write("RESULT " + JSON.stringify({ statusCode: r.statusCode, headers: r.headers, bytes: Buffer.from(r.body, "base64").length }) + "\\n"))`;
+    // Asynchronous on purpose: the S3 and Secrets Manager endpoints answer from this process's event loop.
+    const { stdout: output } = await promisify(execFile)(process.execPath, ["-e", script], {
+      cwd: work,
+      encoding: "utf8",
+      env: {
+        PATH: process.env.PATH,
+        AWS_REGION: "us-east-1",
+        AWS_ACCESS_KEY_ID: "S3RVER",
+        AWS_SECRET_ACCESS_KEY: "S3RVER",
+        AWS_ENDPOINT_URL_S3: s3.endpoint,
+        AWS_ENDPOINT_URL_SECRETS_MANAGER: secrets.endpoint,
+        AWS_LAMBDA_FUNCTION_NAME: "rendorix-image",
+        RENDORIX_ORIGINALS_BUCKET: "originals",
+        RENDORIX_KEYRING_SECRET_ARN: "arn:aws:secretsmanager:us-east-1:1:secret:k",
+      },
+    });
+    const result200 = JSON.parse(/^RESULT (.*)$/m.exec(output)![1]);
+    assert.equal(result200.statusCode, 200);
+    assert.equal(result200.headers["content-type"], "image/webp");
+    assert.equal(Number(result200.headers["content-length"]), result200.bytes);
+    assert.deepEqual(secrets.targets, ["secretsmanager.GetSecretValue"]);
+    const logLine = JSON.parse(output.split("\n").find((line) => line.startsWith('{"_aws"'))!);
+    assert.equal(logLine.FunctionName, "rendorix-image");
+    assert.equal(logLine.status, 200);
+  });
+});

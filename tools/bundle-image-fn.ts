@@ -1,0 +1,83 @@
+import { execFileSync } from "node:child_process";
+import { createWriteStream, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { join, relative, resolve } from "node:path";
+import { build } from "esbuild";
+import { ZipFile } from "yazl";
+
+/** The platform sharp's native binaries are installed for. */
+export interface BundleTarget {
+  os: string;
+  cpu: string;
+  libc: string;
+}
+
+/** Lambda's arm64 runtime (Amazon Linux 2023, glibc). */
+export const LAMBDA_TARGET: BundleTarget = { os: "linux", cpu: "arm64", libc: "glibc" };
+
+const ROOT = resolve(__dirname, "..");
+const FIXED_MTIME = new Date("2026-01-01T00:00:00Z");
+
+function sharpVersion(): string {
+  const manifest = JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8"));
+  return manifest.dependencies.sharp;
+}
+
+function filesBelow(dir: string): string[] {
+  return readdirSync(dir, { recursive: true, encoding: "utf8" })
+    .filter((path) => statSync(join(dir, path)).isFile())
+    .sort();
+}
+
+function writeZip(dir: string, zipPath: string): Promise<number> {
+  const zip = new ZipFile();
+  for (const path of filesBelow(dir)) {
+    const mode = statSync(join(dir, path)).mode;
+    zip.addFile(join(dir, path), path.split("\\").join("/"), { mtime: FIXED_MTIME, mode });
+  }
+  zip.end();
+  return new Promise((done, fail) => {
+    zip.outputStream
+      .pipe(createWriteStream(zipPath))
+      .on("close", () => done(statSync(zipPath).size))
+      .on("error", fail);
+  });
+}
+
+export interface BundleResult {
+  dir: string;
+  zipPath: string;
+  zipBytes: number;
+}
+
+/**
+ * Bundles the image Lambda into `outDir` (index.js with the AWS SDK inlined, sharp external) and
+ * installs sharp for `target` beside it, then zips the folder to `${outDir}.zip`.
+ */
+export async function bundleImageFunction(outDir: string, target: BundleTarget = LAMBDA_TARGET): Promise<BundleResult> {
+  rmSync(outDir, { recursive: true, force: true });
+  mkdirSync(outDir, { recursive: true });
+  await build({
+    entryPoints: [join(ROOT, "image-fn/index.ts")],
+    outfile: join(outDir, "index.js"),
+    bundle: true,
+    platform: "node",
+    target: "node20",
+    format: "cjs",
+    external: ["sharp"],
+    minify: true,
+    legalComments: "none",
+    logLevel: "warning",
+  });
+  writeFileSync(
+    join(outDir, "package.json"),
+    JSON.stringify({ name: "rendorix-image-fn", private: true, dependencies: { sharp: sharpVersion() } }, null, 2),
+  );
+  execFileSync(
+    "npm",
+    ["install", "--omit=dev", "--no-audit", "--no-fund", "--no-package-lock", `--os=${target.os}`, `--cpu=${target.cpu}`, `--libc=${target.libc}`],
+    { cwd: outDir, stdio: ["ignore", "ignore", "inherit"] },
+  );
+  const zipPath = `${outDir}.zip`;
+  const zipBytes = await writeZip(outDir, zipPath);
+  return { dir: relative(process.cwd(), outDir) || ".", zipPath, zipBytes };
+}
