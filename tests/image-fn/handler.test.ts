@@ -1,0 +1,103 @@
+import { strict as assert } from "node:assert";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import type { LambdaFunctionURLEvent } from "aws-lambda";
+import { createImageHandler, type ImageHandlerDeps } from "../../image-fn/handler";
+import { parseKeyring } from "../../image-fn/keyring";
+import { staticKeyring } from "../../image-fn/keyring-source";
+import type { OriginalStore } from "../../image-fn/originals";
+import { DEFAULT_PRESETS } from "../../image-fn/presets";
+import { signUrl } from "../../image-fn/sign-url";
+import { FIXTURES } from "../support/bad-originals";
+import { vectors } from "../support/vectors";
+
+const keyring = parseKeyring(JSON.stringify(vectors.keyring));
+const coffee = readFileSync(join(FIXTURES, "coffee.png"));
+
+function functionUrlEvent(preset: string, key: string, signKid?: string): LambdaFunctionURLEvent {
+  const url = signUrl({ baseUrl: "", preset, key, ttlSeconds: 600, keyring, kid: signKid, nowSeconds: vectors.now });
+  const [rawPath, rawQueryString] = url.split("?");
+  return {
+    rawPath,
+    rawQueryString,
+    headers: { "x-rendorix-format": "webp" },
+    requestContext: { http: { method: "GET" }, requestId: "req-1" },
+  } as unknown as LambdaFunctionURLEvent;
+}
+
+function handlerWith(originals: OriginalStore, overrides: Partial<ImageHandlerDeps> = {}) {
+  const lines: string[] = [];
+  const handler = createImageHandler({
+    presets: DEFAULT_PRESETS,
+    keys: staticKeyring(keyring),
+    originals,
+    nowSeconds: () => vectors.now,
+    log: (line) => lines.push(line),
+    functionName: "rendorix-image",
+    ...overrides,
+  });
+  return { handler, lines };
+}
+
+const photoStore: OriginalStore = { read: async () => coffee };
+
+describe("image handler", () => {
+  it("answers 422 output-too-large instead of a response Lambda could not carry", async () => {
+    const { handler, lines } = handlerWith(photoStore, { maxOutputBytes: 1000 });
+    const response = await handler(functionUrlEvent("w800", "coffee.png"), { awsRequestId: "req-1" });
+    assert.equal(response.statusCode, 422);
+    assert.equal(JSON.parse(String(response.body)).error, "output-too-large");
+    assert.equal(JSON.parse(lines[0]).error, "output-too-large");
+  });
+
+  it("turns an unexpected failure into 500 internal naming the request id, and logs it", async () => {
+    const failing: OriginalStore = {
+      read: async () => {
+        throw new Error("socket hang up from bucket rendorix-originals");
+      },
+    };
+    const { handler, lines } = handlerWith(failing);
+    const errors: string[] = [];
+    const consoleError = console.error;
+    console.error = (line: string) => errors.push(line);
+    try {
+      const response = await handler(functionUrlEvent("w400", "coffee.png"), { awsRequestId: "req-42" });
+      assert.equal(response.statusCode, 500);
+      const body = JSON.parse(String(response.body));
+      assert.equal(body.error, "internal");
+      assert.match(body.message, /req-42/);
+      assert.doesNotMatch(String(response.body), /rendorix-originals/);
+    } finally {
+      console.error = consoleError;
+    }
+    assert.match(errors[0], /req-42/);
+    assert.equal(JSON.parse(lines[0]).status, 500);
+  });
+
+  it("writes one log line per request with the fields operators search by", async () => {
+    const { handler, lines } = handlerWith(photoStore);
+    await handler(functionUrlEvent("w400", "coffee.png"), { awsRequestId: "req-7" });
+    assert.equal(lines.length, 1);
+    const line = JSON.parse(lines[0]);
+    assert.equal(line.requestId, "req-7");
+    assert.equal(line.preset, "w400");
+    assert.equal(line.status, 200);
+    assert.equal(line.sourceBytes, coffee.length);
+    assert.ok(line.sourcePixels > 0);
+    assert.ok(line.outputBytes > 0);
+    assert.equal(typeof line.durationMs, "number");
+    assert.equal(line.error, null);
+  });
+
+  it("counts a refused signature as a signature failure with its code", async () => {
+    const { handler, lines } = handlerWith(photoStore);
+    const event = functionUrlEvent("w400", "coffee.png");
+    event.rawQueryString = event.rawQueryString.replace(/sig=[^&]+/, "sig=" + "A".repeat(43));
+    const response = await handler(event, { awsRequestId: "req-8" });
+    assert.equal(response.statusCode, 403);
+    const line = JSON.parse(lines[0]);
+    assert.equal(line.SignatureFailures, 1);
+    assert.equal(line.ErrorCode, "bad-signature");
+    assert.equal(line.StatusClass, "4xx");
+  });
+});
