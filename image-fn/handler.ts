@@ -31,7 +31,11 @@ export interface ImageHandlerDeps {
   maxOutputBytes?: number;
   /** @default the wall clock */
   nowSeconds?: () => number;
-  /** Receives one JSON line per request. @default console.log */
+  /**
+   * Receives one JSON line per request.
+   * @default a raw stdout write, so the Embedded Metric Format document reaches the log group as
+   * bare JSON, without the timestamp and level prefix Lambda's console wrapper adds.
+   */
   log?: (line: string) => void;
   /** Dimension value of the metrics. @default AWS_LAMBDA_FUNCTION_NAME or "local" */
   functionName?: string;
@@ -64,7 +68,7 @@ export function createImageHandler(deps: ImageHandlerDeps): ImageHandler {
   const maxSourcePixels = deps.maxSourcePixels ?? DEFAULT_MAX_SOURCE_PIXELS;
   const maxOutputBytes = deps.maxOutputBytes ?? MAX_OUTPUT_BYTES;
   const nowSeconds = deps.nowSeconds ?? (() => Math.floor(Date.now() / 1000));
-  const log = deps.log ?? ((line: string) => console.log(line));
+  const log = deps.log ?? ((line: string) => process.stdout.write(`${line}\n`));
   const functionName = deps.functionName ?? process.env.AWS_LAMBDA_FUNCTION_NAME ?? "local";
 
   async function respond(event: LambdaFunctionURLEvent, record: RequestRecord): Promise<LambdaFunctionURLResult> {
