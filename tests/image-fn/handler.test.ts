@@ -1,7 +1,7 @@
 import { strict as assert } from "node:assert";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import type { LambdaFunctionURLEvent } from "aws-lambda";
+import type { LambdaFunctionURLEvent, APIGatewayProxyStructuredResultV2 } from "aws-lambda";
 import { createImageHandler, type ImageHandlerDeps } from "../../image-fn/handler";
 import { parseKeyring } from "../../image-fn/keyring";
 import { staticKeyring } from "../../image-fn/keyring-source";
@@ -36,15 +36,17 @@ function handlerWith(originals: OriginalStore, overrides: Partial<ImageHandlerDe
     functionName: "rendorix-image",
     ...overrides,
   });
-  return { handler, lines };
+  const invoke = async (event: LambdaFunctionURLEvent, requestId: string) =>
+    (await handler(event, { awsRequestId: requestId })) as APIGatewayProxyStructuredResultV2;
+  return { invoke, lines };
 }
 
 const photoStore: OriginalStore = { read: async () => coffee };
 
 describe("image handler", () => {
   it("answers 422 output-too-large instead of a response Lambda could not carry", async () => {
-    const { handler, lines } = handlerWith(photoStore, { maxOutputBytes: 1000 });
-    const response = await handler(functionUrlEvent("w800", "coffee.png"), { awsRequestId: "req-1" });
+    const { invoke, lines } = handlerWith(photoStore, { maxOutputBytes: 1000 });
+    const response = await invoke(functionUrlEvent("w800", "coffee.png"), "req-1");
     assert.equal(response.statusCode, 422);
     assert.equal(JSON.parse(String(response.body)).error, "output-too-large");
     assert.equal(JSON.parse(lines[0]).error, "output-too-large");
@@ -56,12 +58,12 @@ describe("image handler", () => {
         throw new Error("socket hang up from bucket rendorix-originals");
       },
     };
-    const { handler, lines } = handlerWith(failing);
+    const { invoke, lines } = handlerWith(failing);
     const errors: string[] = [];
     const consoleError = console.error;
     console.error = (line: string) => errors.push(line);
     try {
-      const response = await handler(functionUrlEvent("w400", "coffee.png"), { awsRequestId: "req-42" });
+      const response = await invoke(functionUrlEvent("w400", "coffee.png"), "req-42");
       assert.equal(response.statusCode, 500);
       const body = JSON.parse(String(response.body));
       assert.equal(body.error, "internal");
@@ -75,8 +77,8 @@ describe("image handler", () => {
   });
 
   it("writes one log line per request with the fields operators search by", async () => {
-    const { handler, lines } = handlerWith(photoStore);
-    await handler(functionUrlEvent("w400", "coffee.png"), { awsRequestId: "req-7" });
+    const { invoke, lines } = handlerWith(photoStore);
+    await invoke(functionUrlEvent("w400", "coffee.png"), "req-7");
     assert.equal(lines.length, 1);
     const line = JSON.parse(lines[0]);
     assert.equal(line.requestId, "req-7");
@@ -90,10 +92,10 @@ describe("image handler", () => {
   });
 
   it("counts a refused signature as a signature failure with its code", async () => {
-    const { handler, lines } = handlerWith(photoStore);
+    const { invoke, lines } = handlerWith(photoStore);
     const event = functionUrlEvent("w400", "coffee.png");
     event.rawQueryString = event.rawQueryString.replace(/sig=[^&]+/, "sig=" + "A".repeat(43));
-    const response = await handler(event, { awsRequestId: "req-8" });
+    const response = await invoke(event, "req-8");
     assert.equal(response.statusCode, 403);
     const line = JSON.parse(lines[0]);
     assert.equal(line.SignatureFailures, 1);
