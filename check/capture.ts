@@ -1,0 +1,208 @@
+/**
+ * Runs a Pulumi program under Pulumi's mocks and captures every resource registration as the engine
+ * would receive it: inputs (unknowns and secrets marked), parent, provider, dependencies and property
+ * dependencies. The mocks API hands a program's inputs to `newResource` without the dependencies,
+ * so the capture reads the registration requests at the resource monitor itself.
+ */
+import { readFileSync } from "node:fs";
+import { dirname, join, resolve } from "node:path";
+import * as pulumi from "@pulumi/pulumi";
+import { parse as parseYaml } from "yaml";
+import type { CapturedProgram, CapturedResource, CheckMode } from "./model";
+import { mockResourceState } from "./mock-state";
+
+/** The SDK's markers in serialized property values (see `@pulumi/pulumi/runtime/rpc`). */
+const SIG_KEY = "4dabf18193072939515e22adb298388d";
+const SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";
+const RESOURCE_SIG = "5cf8f73096256a8f31e491e813e4eb8e";
+const ASSET_SIGS = ["c44067f5952c0a294b673a41bacd8c17", "0def7320c3a5731c473e5ecbe6d01bc7"];
+
+export interface CaptureOptions {
+  /** The program's entry module (e.g. `index.ts`). */
+  program: string;
+  project: string;
+  stack: string;
+  mode: CheckMode;
+  /** Stack config as `namespace:key` to string, as `readStackConfigFile` returns it. */
+  config: Record<string, string>;
+}
+
+/** Project name from `Pulumi.yaml` beside the program. */
+export function readProjectName(projectDir: string): string {
+  const project = parseYaml(readFileSync(join(projectDir, "Pulumi.yaml"), "utf8")) as { name?: unknown };
+  if (typeof project?.name !== "string") throw new Error(`${join(projectDir, "Pulumi.yaml")} has no project name`);
+  return project.name;
+}
+
+/** The `config:` of `Pulumi.<stack>.yaml`, with structured values as the JSON text Pulumi passes to programs. */
+export function readStackConfigFile(projectDir: string, stack: string): Record<string, string> {
+  const path = join(projectDir, `Pulumi.${stack}.yaml`);
+  let text: string;
+  try {
+    text = readFileSync(path, "utf8");
+  } catch {
+    throw new Error(`No stack file ${path}; stacks are defined by Pulumi.<stack>.yaml beside Pulumi.yaml.`);
+  }
+  const file = (parseYaml(text) ?? {}) as { config?: Record<string, unknown> };
+  return Object.fromEntries(
+    Object.entries(file.config ?? {}).map(([key, value]) => [key, typeof value === "string" ? value : JSON.stringify(value)]),
+  );
+}
+
+interface PlainValue {
+  value: unknown;
+  secretPaths: string[];
+}
+
+/** Turns the wire form of a property value into plain JSON, noting where secrets were. */
+function plainValue(wire: unknown, path: string, secretPaths: string[]): unknown {
+  if (Array.isArray(wire)) return wire.map((item, index) => plainValue(item, `${path}[${index}]`, secretPaths));
+  if (wire === null || typeof wire !== "object") return wire;
+  const object = wire as Record<string, unknown>;
+  const sig = object[SIG_KEY];
+  if (sig === SECRET_SIG) {
+    secretPaths.push(path);
+    return plainValue(object.value, path, secretPaths);
+  }
+  if (sig === RESOURCE_SIG) return object.urn;
+  if (typeof sig === "string" && ASSET_SIGS.includes(sig)) return { asset: object.path ?? object.uri ?? "(inline)" };
+  return Object.fromEntries(
+    Object.entries(object).map(([key, value]) => [key, plainValue(value, path ? `${path}.${key}` : key, secretPaths)]),
+  );
+}
+
+function plainProperties(struct: { toJavaScript(): unknown } | undefined): PlainValue {
+  const secretPaths: string[] = [];
+  const value = struct ? plainValue(struct.toJavaScript(), "", secretPaths) : {};
+  return { value, secretPaths };
+}
+
+/** The parts of the gRPC RegisterResourceRequest the capture reads. */
+interface RegisterRequest {
+  getType(): string;
+  getName(): string;
+  getParent(): string;
+  getCustom(): boolean;
+  getProvider(): string;
+  getObject(): { toJavaScript(): unknown } | undefined;
+  getDependenciesList(): string[];
+  getPropertydependenciesMap(): { forEach(callback: (value: { getUrnsList(): string[] }, key: string) => void): void };
+}
+
+type Callback<T> = (error: unknown, response: T) => void;
+
+interface MonitorInternals {
+  registerResource(request: RegisterRequest, callback: Callback<{ getUrn(): string }>): void;
+  registerResourceOutputs(request: { getUrn(): string; getOutputs(): { toJavaScript(): unknown } | undefined }, callback: Callback<unknown>): void;
+}
+
+/** SDK internals the capture needs that the typings do not declare. */
+const runtimeInternals = pulumi.runtime as unknown as {
+  getMonitor(): MonitorInternals;
+  waitForRPCs(): Promise<void>;
+  runInPulumiStack(init: () => Promise<unknown>): Promise<unknown>;
+};
+
+function capturedResource(request: RegisterRequest, urn: string): CapturedResource {
+  const { value, secretPaths } = plainProperties(request.getObject());
+  const propertyDependencies: Record<string, string[]> = {};
+  request.getPropertydependenciesMap().forEach((urns, key) => {
+    propertyDependencies[key] = urns.getUrnsList();
+  });
+  return {
+    urn,
+    type: request.getType(),
+    name: request.getName(),
+    custom: request.getCustom(),
+    parentUrn: request.getParent() || undefined,
+    provider: request.getProvider() || undefined,
+    inputs: value as Record<string, unknown>,
+    secretPaths,
+    dependencies: request.getDependenciesList(),
+    propertyDependencies,
+  };
+}
+
+/** URNs of the resources a stack output's value came from. */
+async function outputDependencies(exported: Record<string, unknown>): Promise<Record<string, string[]>> {
+  const entries = await Promise.all(
+    Object.entries(exported).map(async ([name, value]) => {
+      if (!pulumi.Output.isInstance(value)) return [name, []] as const;
+      const resources = await (value as unknown as { allResources(): Promise<Set<pulumi.Resource>> }).allResources();
+      const urns = await Promise.all([...resources].map((resource) => new Promise<string>((done) => resource.urn.apply(done))));
+      return [name, urns] as const;
+    }),
+  );
+  return Object.fromEntries(entries);
+}
+
+/**
+ * Runs `options.program` once under mocks in the given mode and returns everything it registered.
+ * Programs run one at a time: the Pulumi runtime is process-wide state.
+ */
+export async function captureProgram(options: CaptureOptions): Promise<CapturedProgram> {
+  const programPath = require.resolve(resolve(options.program));
+  const region = options.config["aws:region"] ?? "us-east-1";
+  const resources: CapturedResource[] = [];
+  let outputs: Record<string, unknown> = {};
+
+  const providerRegions = new Map<string, string>();
+  await pulumi.runtime.setMocks(
+    {
+      newResource: (args) => {
+        const providerRegion = args.provider ? providerRegions.get(args.provider.split("::").slice(0, -1).join("::")) : undefined;
+        const resourceRegion = typeof args.inputs.region === "string" ? args.inputs.region : (providerRegion ?? region);
+        const seed = `${options.stack}::${args.type}::${args.name}`;
+        const result = mockResourceState({ type: args.type, name: args.name, seed, inputs: args.inputs, region: resourceRegion }, options.mode);
+        return { id: result.id ?? "", state: result.state };
+      },
+      call: (args) => args.inputs,
+    },
+    options.project,
+    options.stack,
+    options.mode === "preview",
+  );
+  pulumi.runtime.setAllConfig(options.config);
+
+  const monitor = runtimeInternals.getMonitor();
+  const register = monitor.registerResource.bind(monitor);
+  monitor.registerResource = (request, callback) =>
+    register(request, (error, response) => {
+      if (!error) {
+        const resource = capturedResource(request, response.getUrn());
+        if (resource.type === "pulumi:providers:aws" && typeof resource.inputs.region === "string") providerRegions.set(resource.urn, resource.inputs.region);
+        resources.push(resource);
+      }
+      callback(error, response);
+    });
+  const registerOutputs = monitor.registerResourceOutputs.bind(monitor);
+  monitor.registerResourceOutputs = (request, callback) => {
+    if (request.getUrn().includes("::pulumi:pulumi:Stack::")) {
+      outputs = plainProperties(request.getOutputs()).value as Record<string, unknown>;
+    }
+    registerOutputs(request, callback);
+  };
+
+  let exported: Record<string, unknown> = {};
+  const previousCwd = process.cwd();
+  process.chdir(dirname(programPath));
+  try {
+    delete require.cache[programPath];
+    await runtimeInternals.runInPulumiStack(async () => {
+      exported = require(programPath);
+      return exported;
+    });
+    await runtimeInternals.waitForRPCs();
+  } finally {
+    process.chdir(previousCwd);
+  }
+  return {
+    project: options.project,
+    stack: options.stack,
+    mode: options.mode,
+    config: options.config,
+    resources,
+    outputs,
+    outputDependencies: await outputDependencies(exported),
+  };
+}

@@ -1,0 +1,648 @@
+import { existsSync } from "node:fs";
+import { join, resolve } from "node:path";
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import * as random from "@pulumi/random";
+import { buildEdgeFunctionCode } from "../edge-fn/build";
+import { FORMAT_HEADER } from "../image-fn/formats";
+import { DEFAULT_PRESETS, type Preset, presetFormats } from "../image-fn/presets";
+import { DEFAULT_MAX_URL_LIFETIME_SECONDS, isValidKeyId } from "../image-fn/url-signing";
+import { ChildFactory, type Transforms } from "./transform";
+
+/** Marker the policy pack reads to recognise a URL-signing keyring secret. */
+export const KEYRING_PURPOSE_TAG = { "rendorix:purpose": "url-signing-keyring" } as const;
+
+/** Where `npm run build` writes the image Lambda bundle. */
+export const DEFAULT_IMAGE_FUNCTION_BUNDLE = resolve(__dirname, "..", "dist", "image-fn");
+
+/** The resource arguments each child of an `ImageEdge` is built from, by role. */
+export interface ImageEdgeChildren {
+  originalsBucket: aws.s3.BucketArgs;
+  originalsPublicAccessBlock: aws.s3.BucketPublicAccessBlockArgs;
+  originalsOwnership: aws.s3.BucketOwnershipControlsArgs;
+  originalsEncryption: aws.s3.BucketServerSideEncryptionConfigurationArgs;
+  originalsVersioning: aws.s3.BucketVersioningArgs;
+  originalsLifecycle: aws.s3.BucketLifecycleConfigurationArgs;
+  originalsPolicy: aws.s3.BucketPolicyArgs;
+  logsBucket: aws.s3.BucketArgs;
+  logsPublicAccessBlock: aws.s3.BucketPublicAccessBlockArgs;
+  logsOwnership: aws.s3.BucketOwnershipControlsArgs;
+  logsEncryption: aws.s3.BucketServerSideEncryptionConfigurationArgs;
+  logsLifecycle: aws.s3.BucketLifecycleConfigurationArgs;
+  logsPolicy: aws.s3.BucketPolicyArgs;
+  signingKey: random.RandomBytesArgs;
+  keyringSecret: aws.secretsmanager.SecretArgs;
+  keyringVersion: aws.secretsmanager.SecretVersionArgs;
+  keyValueStore: aws.cloudfront.KeyValueStoreArgs;
+  keyValueStoreKey: aws.cloudfront.KeyvaluestoreKeyArgs;
+  imageFunctionLogs: aws.cloudwatch.LogGroupArgs;
+  imageFunctionRole: aws.iam.RoleArgs;
+  imageFunctionPolicy: aws.iam.RolePolicyArgs;
+  imageFunction: aws.lambda.FunctionArgs;
+  imageFunctionAlias: aws.lambda.AliasArgs;
+  imageFunctionUrl: aws.lambda.FunctionUrlArgs;
+  originAccessControl: aws.cloudfront.OriginAccessControlArgs;
+  edgeFunction: aws.cloudfront.FunctionArgs;
+  cachePolicy: aws.cloudfront.CachePolicyArgs;
+  originRequestPolicy: aws.cloudfront.OriginRequestPolicyArgs;
+  responseHeadersPolicy: aws.cloudfront.ResponseHeadersPolicyArgs;
+  certificate: aws.acm.CertificateArgs;
+  certificateRecord: aws.route53.RecordArgs;
+  certificateValidation: aws.acm.CertificateValidationArgs;
+  distribution: aws.cloudfront.DistributionArgs;
+  invokeUrlPermission: aws.lambda.PermissionArgs;
+  invokeFunctionPermission: aws.lambda.PermissionArgs;
+  accessLogSource: aws.cloudwatch.LogDeliverySourceArgs;
+  accessLogDestination: aws.cloudwatch.LogDeliveryDestinationArgs;
+  accessLogDelivery: aws.cloudwatch.LogDeliveryArgs;
+  aliasRecord: aws.route53.RecordArgs;
+}
+
+export interface ImageEdgeArgs {
+  /**
+   * Key ids of the URL-signing keyring; the first signs new URLs. Each id gets 32 random bytes
+   * generated in this stack. Rotate by adding an id in front; remove the old one once the longest
+   * URL lifetime has passed.
+   * @example ["k2", "k1"]
+   */
+  signingKeys: string[];
+  /**
+   * Name of the keyring secret; it must contain the stack name so stacks never share a keyring.
+   * @default `${project}/${stack}/url-signing-keyring`
+   */
+  keyringSecretName?: string;
+  /**
+   * Presets served at `/{preset}/{key}`.
+   * @default thumb, w400, w800, w1600 and og
+   */
+  presets?: Record<string, Preset>;
+  /**
+   * Longest accepted distance between now and a URL's expiry, in seconds.
+   * @default 2592000 (30 days)
+   */
+  maxUrlLifetimeSeconds?: number;
+  /**
+   * An existing bucket holding the originals, instead of a new one. Its access controls stay yours.
+   * @example { name: "team-photos", arn: "arn:aws:s3:::team-photos" }
+   */
+  originalsBucket?: { name: pulumi.Input<string>; arn: pulumi.Input<string> };
+  /**
+   * KMS key for the new originals bucket and the keyring secret; the image Lambda may decrypt with it.
+   * @default S3-managed and Secrets Manager-managed keys
+   */
+  kmsKeyArn?: pulumi.Input<string>;
+  /**
+   * Days a replaced or deleted original stays recoverable.
+   * @default 30
+   */
+  noncurrentVersionDays?: number;
+  /**
+   * Days CloudFront access logs are kept.
+   * @default 90
+   */
+  accessLogDays?: number;
+  /**
+   * Folder holding the image Lambda bundle (`index.js` and sharp for linux-arm64).
+   * @default dist/image-fn, written by `npm run build`
+   */
+  imageFunctionBundle?: string;
+  /**
+   * Memory of the image Lambda in MB; CPU grows with it.
+   * @default 1536 — peak RSS of the worst case in `npm run bench` plus headroom
+   */
+  memoryMb?: number;
+  /**
+   * Timeout of the image Lambda in seconds; CloudFront's origin read timeout follows it.
+   * @default 30
+   */
+  timeoutSeconds?: number;
+  /**
+   * Reserved concurrency of the image Lambda, so a traffic spike cannot starve the account.
+   * @default none
+   */
+  reservedConcurrency?: number;
+  /**
+   * Largest original in bytes / pixels the Lambda transforms.
+   * @default 40 MB / 50 million pixels
+   */
+  maxSourceBytes?: number;
+  maxSourcePixels?: number;
+  /**
+   * Days the image Lambda's logs are kept.
+   * @default 30
+   */
+  logRetentionDays?: number;
+  /**
+   * Serve on this hostname, with an ACM certificate validated in `hostedZoneId` and alias records.
+   * @default the distribution's cloudfront.net hostname
+   * @example { name: "img.example.com", hostedZoneId: "Z0123456789ABCDEFGHIJ" }
+   */
+  domain?: { name: string; hostedZoneId: pulumi.Input<string> };
+  /**
+   * CloudFront price class.
+   * @default "PriceClass_100"
+   */
+  priceClass?: "PriceClass_100" | "PriceClass_200" | "PriceClass_All";
+  /**
+   * Protect the buckets, the keyring and the distribution from deletion by Pulumi.
+   * @default false
+   */
+  protect?: boolean;
+  /**
+   * Tags on every taggable child.
+   * @default {}
+   */
+  tags?: Record<string, string>;
+  /**
+   * Adjust any child before it is created, by role.
+   * @example { imageFunction: { architectures: ["arm64"], memorySize: 3008 } }
+   */
+  transform?: Transforms<ImageEdgeChildren>;
+}
+
+const US_EAST_1 = "us-east-1";
+
+/**
+ * A signed-URL image CDN: private buckets, an in-stack keyring, the image Lambda behind a Function
+ * URL that only CloudFront can call, a viewer-request function that checks every signature, and
+ * optional DNS and TLS.
+ *
+ * @example
+ * ```ts
+ * const edge = new ImageEdge("images", {
+ *   signingKeys: ["k1"],
+ *   domain: { name: "img.example.com", hostedZoneId: zone.zoneId },
+ * });
+ * export const baseUrl = edge.baseUrl;
+ * ```
+ */
+export class ImageEdge extends pulumi.ComponentResource {
+  public readonly hostname: pulumi.Output<string>;
+  public readonly baseUrl: pulumi.Output<string>;
+  public readonly distributionId: pulumi.Output<string>;
+  public readonly distributionArn: pulumi.Output<string>;
+  public readonly originalsBucketName: pulumi.Output<string>;
+  public readonly keyringSecretArn: pulumi.Output<string>;
+  public readonly functionName: pulumi.Output<string>;
+  public readonly functionAliasName: pulumi.Output<string>;
+  public readonly functionAliasArn: pulumi.Output<string>;
+  public readonly edgeFunctionName: pulumi.Output<string>;
+  /** Timeout of the image Lambda, for alarms that compare its duration to it. */
+  public readonly timeoutSeconds: number;
+  public readonly reservedConcurrency: number | undefined;
+
+  private readonly children: ChildFactory<ImageEdgeChildren>;
+  private readonly tags: Record<string, string>;
+  private readonly protect: boolean;
+
+  constructor(name: string, args: ImageEdgeArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("rendorix:index:ImageEdge", name, {}, opts);
+    this.children = new ChildFactory(this, name, args.transform);
+    this.tags = args.tags ?? {};
+    this.protect = args.protect ?? false;
+    this.timeoutSeconds = args.timeoutSeconds ?? 30;
+    this.reservedConcurrency = args.reservedConcurrency;
+    const presets = args.presets ?? DEFAULT_PRESETS;
+    const maxUrlLifetimeSeconds = args.maxUrlLifetimeSeconds ?? DEFAULT_MAX_URL_LIFETIME_SECONDS;
+    const bundle = checkBundle(args.imageFunctionBundle ?? DEFAULT_IMAGE_FUNCTION_BUNDLE);
+    checkSigningKeys(args.signingKeys);
+
+    const originals = args.originalsBucket ?? this.createOriginalsBucket(args);
+    const logsBucket = this.createLogsBucket(args.accessLogDays ?? 90);
+    const keyring = this.createKeyring(args);
+    const imageFunction = this.createImageFunction(args, bundle, originals, keyring.secret, presets, maxUrlLifetimeSeconds);
+    const edgeFunction = this.createEdgeFunction(presets, maxUrlLifetimeSeconds, keyring.store);
+    const certificateArn = args.domain ? this.createCertificate(args.domain) : undefined;
+    const distribution = this.createDistribution(args, imageFunction.url, edgeFunction, certificateArn);
+    this.allowCloudFrontToInvoke(imageFunction.fn, imageFunction.alias, distribution);
+    this.deliverAccessLogs(distribution, logsBucket);
+    if (args.domain) this.createAliasRecords(args.domain, distribution);
+
+    this.hostname = args.domain ? pulumi.output(args.domain.name) : distribution.domainName;
+    this.baseUrl = pulumi.interpolate`https://${this.hostname}`;
+    this.distributionId = distribution.id;
+    this.distributionArn = distribution.arn;
+    this.originalsBucketName = pulumi.output(originals.name);
+    this.keyringSecretArn = keyring.secret.arn;
+    this.functionName = imageFunction.fn.name;
+    this.functionAliasName = imageFunction.alias.name;
+    this.functionAliasArn = imageFunction.alias.arn;
+    this.edgeFunctionName = edgeFunction.name;
+    this.registerOutputs({
+      hostname: this.hostname,
+      baseUrl: this.baseUrl,
+      distributionId: this.distributionId,
+      distributionArn: this.distributionArn,
+      originalsBucketName: this.originalsBucketName,
+      keyringSecretArn: this.keyringSecretArn,
+      functionName: this.functionName,
+      functionAliasArn: this.functionAliasArn,
+    });
+  }
+
+  private createOriginalsBucket(args: ImageEdgeArgs) {
+    const bucket = this.children.create(aws.s3.Bucket, "originalsBucket", { forceDestroy: !this.protect, tags: this.tags }, { protect: this.protect });
+    this.makePrivate(bucket, "originals", args.kmsKeyArn);
+    this.children.create(aws.s3.BucketVersioning, "originalsVersioning", {
+      bucket: bucket.id,
+      versioningConfiguration: { status: "Enabled" },
+    });
+    this.children.create(aws.s3.BucketLifecycleConfiguration, "originalsLifecycle", {
+      bucket: bucket.id,
+      rules: [
+        {
+          id: "expire-replaced-originals",
+          status: "Enabled",
+          filter: {},
+          noncurrentVersionExpiration: { noncurrentDays: args.noncurrentVersionDays ?? 30 },
+          abortIncompleteMultipartUpload: { daysAfterInitiation: 7 },
+        },
+      ],
+    });
+    this.children.create(aws.s3.BucketPolicy, "originalsPolicy", { bucket: bucket.id, policy: denyInsecureTransport(bucket.arn) });
+    return { name: bucket.bucket, arn: bucket.arn };
+  }
+
+  private createLogsBucket(expiryDays: number) {
+    const bucket = this.children.create(aws.s3.Bucket, "logsBucket", { forceDestroy: !this.protect, tags: this.tags }, { protect: this.protect });
+    this.makePrivate(bucket, "logs", undefined);
+    this.children.create(aws.s3.BucketLifecycleConfiguration, "logsLifecycle", {
+      bucket: bucket.id,
+      rules: [{ id: "expire-access-logs", status: "Enabled", filter: {}, expiration: { days: expiryDays } }],
+    });
+    return bucket;
+  }
+
+  /** All four public-access-block settings, bucket-owner-enforced ownership and default encryption. */
+  private makePrivate(bucket: aws.s3.Bucket, role: "originals" | "logs", kmsKeyArn: pulumi.Input<string> | undefined) {
+    this.children.create(aws.s3.BucketPublicAccessBlock, `${role}PublicAccessBlock`, {
+      bucket: bucket.id,
+      blockPublicAcls: true,
+      blockPublicPolicy: true,
+      ignorePublicAcls: true,
+      restrictPublicBuckets: true,
+    });
+    this.children.create(aws.s3.BucketOwnershipControls, `${role}Ownership`, {
+      bucket: bucket.id,
+      rule: { objectOwnership: "BucketOwnerEnforced" },
+    });
+    this.children.create(aws.s3.BucketServerSideEncryptionConfiguration, `${role}Encryption`, {
+      bucket: bucket.id,
+      rules: [
+        kmsKeyArn
+          ? { applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms", kmsMasterKeyId: kmsKeyArn }, bucketKeyEnabled: true }
+          : { applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" } },
+      ],
+    });
+  }
+
+  private createKeyring(args: ImageEdgeArgs) {
+    const protect = { protect: this.protect };
+    const keys = args.signingKeys.map((kid) => ({
+      kid,
+      bytes: this.children.create(random.RandomBytes, "signingKey", { length: 32 }, protect, kid),
+    }));
+    const secret = this.children.create(
+      aws.secretsmanager.Secret,
+      "keyringSecret",
+      {
+        name: args.keyringSecretName ?? `${pulumi.getProject()}/${pulumi.getStack()}/url-signing-keyring`,
+        description: "URL-signing keyring (url-signing-v1); keys generated in this stack",
+        kmsKeyId: args.kmsKeyArn,
+        recoveryWindowInDays: this.protect ? 30 : 7,
+        tags: { ...this.tags, ...KEYRING_PURPOSE_TAG },
+      },
+      protect,
+    );
+    const keyringJson = pulumi
+      .all(keys.map(({ bytes }) => bytes.base64))
+      .apply((texts) => JSON.stringify({ active: args.signingKeys[0], keys: Object.fromEntries(args.signingKeys.map((kid, i) => [kid, texts[i]])) }));
+    this.children.create(aws.secretsmanager.SecretVersion, "keyringVersion", { secretId: secret.id, secretString: pulumi.secret(keyringJson) });
+
+    const store = this.children.create(aws.cloudfront.KeyValueStore, "keyValueStore", { comment: "Edge copy of the URL-signing keyring" }, protect);
+    for (const { kid, bytes } of keys) {
+      this.children.create(
+        aws.cloudfront.KeyvaluestoreKey,
+        "keyValueStoreKey",
+        { keyValueStoreArn: store.arn, key: `kid:${kid}`, value: bytes.base64 },
+        {},
+        kid,
+      );
+    }
+    return { secret, store };
+  }
+
+  private createImageFunction(
+    args: ImageEdgeArgs,
+    bundle: string,
+    originals: { name: pulumi.Input<string>; arn: pulumi.Input<string> },
+    keyringSecret: aws.secretsmanager.Secret,
+    presets: Record<string, Preset>,
+    maxUrlLifetimeSeconds: number,
+  ) {
+    const logs = this.children.create(aws.cloudwatch.LogGroup, "imageFunctionLogs", {
+      namePrefix: `/rendorix/${this.children.name("imageFunction")}-`,
+      retentionInDays: args.logRetentionDays ?? 30,
+      tags: this.tags,
+    });
+    const role = this.children.create(aws.iam.Role, "imageFunctionRole", {
+      assumeRolePolicy: JSON.stringify({
+        Version: "2012-10-17",
+        Statement: [{ Effect: "Allow", Principal: { Service: "lambda.amazonaws.com" }, Action: "sts:AssumeRole" }],
+      }),
+      tags: this.tags,
+    });
+    this.children.create(aws.iam.RolePolicy, "imageFunctionPolicy", {
+      role: role.id,
+      policy: imageFunctionPolicy(originals.arn, keyringSecret.arn, logs.arn, args.kmsKeyArn),
+    });
+    const fn = this.children.create(
+      aws.lambda.Function,
+      "imageFunction",
+      {
+        description: "Rendorix image function: signed URL to resized image",
+        runtime: aws.lambda.Runtime.NodeJS22dX,
+        architectures: ["arm64"],
+        handler: "index.handler",
+        code: new pulumi.asset.FileArchive(bundle),
+        role: role.arn,
+        memorySize: args.memoryMb ?? 1536,
+        timeout: this.timeoutSeconds,
+        reservedConcurrentExecutions: args.reservedConcurrency,
+        publish: true,
+        loggingConfig: { logFormat: "Text", logGroup: logs.name },
+        environment: {
+          variables: {
+            RENDORIX_ORIGINALS_BUCKET: originals.name,
+            RENDORIX_KEYRING_SECRET_ARN: keyringSecret.arn,
+            RENDORIX_PRESETS: JSON.stringify(presets),
+            RENDORIX_MAX_URL_LIFETIME_SECONDS: String(maxUrlLifetimeSeconds),
+            ...(args.maxSourceBytes ? { RENDORIX_MAX_SOURCE_BYTES: String(args.maxSourceBytes) } : {}),
+            ...(args.maxSourcePixels ? { RENDORIX_MAX_SOURCE_PIXELS: String(args.maxSourcePixels) } : {}),
+          },
+        },
+        tags: this.tags,
+      },
+      { dependsOn: [logs] },
+    );
+    const alias = this.children.create(aws.lambda.Alias, "imageFunctionAlias", {
+      name: "live",
+      functionName: fn.name,
+      functionVersion: fn.version,
+    });
+    const url = this.children.create(aws.lambda.FunctionUrl, "imageFunctionUrl", {
+      functionName: fn.name,
+      qualifier: alias.name,
+      authorizationType: "AWS_IAM",
+      invokeMode: "BUFFERED",
+    });
+    return { fn, alias, url };
+  }
+
+  private createEdgeFunction(presets: Record<string, Preset>, maxUrlLifetimeSeconds: number, store: aws.cloudfront.KeyValueStore) {
+    return this.children.create(aws.cloudfront.Function, "edgeFunction", {
+      runtime: "cloudfront-js-2.0",
+      comment: "Rendorix viewer-request: checks the URL signature, normalizes the format",
+      code: buildEdgeFunctionCode({ presets: presetFormats(presets), maxUrlLifetimeSeconds }),
+      keyValueStoreAssociations: [store.arn],
+      publish: true,
+    });
+  }
+
+  private createCertificate(domain: NonNullable<ImageEdgeArgs["domain"]>) {
+    const certificate = this.children.create(
+      aws.acm.Certificate,
+      "certificate",
+      { domainName: domain.name, validationMethod: "DNS", region: US_EAST_1, tags: this.tags },
+    );
+    const option = certificate.domainValidationOptions[0];
+    const record = this.children.create(aws.route53.Record, "certificateRecord", {
+      zoneId: domain.hostedZoneId,
+      name: option.resourceRecordName,
+      type: option.resourceRecordType,
+      records: [option.resourceRecordValue],
+      ttl: 300,
+      allowOverwrite: true,
+    });
+    const validation = this.children.create(aws.acm.CertificateValidation, "certificateValidation", {
+      certificateArn: certificate.arn,
+      validationRecordFqdns: [record.fqdn],
+      region: US_EAST_1,
+    });
+    return validation.certificateArn;
+  }
+
+  private createDistribution(
+    args: ImageEdgeArgs,
+    url: aws.lambda.FunctionUrl,
+    edgeFunction: aws.cloudfront.Function,
+    certificateArn: pulumi.Output<string> | undefined,
+  ) {
+    const originAccess = this.children.create(aws.cloudfront.OriginAccessControl, "originAccessControl", {
+      originAccessControlOriginType: "lambda",
+      signingBehavior: "always",
+      signingProtocol: "sigv4",
+      description: "CloudFront signs every request to the image Function URL",
+    });
+    const cachePolicy = this.children.create(aws.cloudfront.CachePolicy, "cachePolicy", {
+      comment: "Preset path and the normalized format only: re-signed URLs share one object",
+      minTtl: 0,
+      defaultTtl: 86400,
+      maxTtl: 31536000,
+      parametersInCacheKeyAndForwardedToOrigin: {
+        enableAcceptEncodingGzip: false,
+        enableAcceptEncodingBrotli: false,
+        headersConfig: { headerBehavior: "whitelist", headers: { items: [FORMAT_HEADER] } },
+        queryStringsConfig: { queryStringBehavior: "none" },
+        cookiesConfig: { cookieBehavior: "none" },
+      },
+    });
+    const originRequestPolicy = this.children.create(aws.cloudfront.OriginRequestPolicy, "originRequestPolicy", {
+      comment: "The signature for the Lambda's own check, never the viewer's Host",
+      headersConfig: { headerBehavior: "whitelist", headers: { items: [FORMAT_HEADER] } },
+      queryStringsConfig: { queryStringBehavior: "whitelist", queryStrings: { items: ["exp", "kid", "sig"] } },
+      cookiesConfig: { cookieBehavior: "none" },
+    });
+    const responseHeadersPolicy = this.children.create(aws.cloudfront.ResponseHeadersPolicy, "responseHeadersPolicy", {
+      comment: "nosniff and HSTS on every image",
+      securityHeadersConfig: {
+        contentTypeOptions: { override: true },
+        strictTransportSecurity: { accessControlMaxAgeSec: 63072000, includeSubdomains: true, override: true },
+      },
+    });
+    const originId = "image-function";
+    return this.children.create(
+      aws.cloudfront.Distribution,
+      "distribution",
+      {
+        enabled: true,
+        comment: "Rendorix image edge",
+        aliases: args.domain ? [args.domain.name] : [],
+        httpVersion: "http2and3",
+        isIpv6Enabled: true,
+        priceClass: args.priceClass ?? "PriceClass_100",
+        origins: [
+          {
+            originId,
+            domainName: url.functionUrl.apply(functionUrlHost),
+            originAccessControlId: originAccess.id,
+            customOriginConfig: {
+              httpPort: 80,
+              httpsPort: 443,
+              originProtocolPolicy: "https-only",
+              originSslProtocols: ["TLSv1.2"],
+              originReadTimeout: Math.min(this.timeoutSeconds + 1, 60),
+            },
+          },
+        ],
+        defaultCacheBehavior: {
+          targetOriginId: originId,
+          viewerProtocolPolicy: "redirect-to-https",
+          allowedMethods: ["GET", "HEAD"],
+          cachedMethods: ["GET", "HEAD"],
+          compress: false,
+          cachePolicyId: cachePolicy.id,
+          originRequestPolicyId: originRequestPolicy.id,
+          responseHeadersPolicyId: responseHeadersPolicy.id,
+          functionAssociations: [{ eventType: "viewer-request", functionArn: edgeFunction.arn }],
+        },
+        restrictions: { geoRestriction: { restrictionType: "none" } },
+        viewerCertificate: certificateArn
+          ? { acmCertificateArn: certificateArn, sslSupportMethod: "sni-only", minimumProtocolVersion: "TLSv1.2_2021" }
+          : { cloudfrontDefaultCertificate: true, minimumProtocolVersion: "TLSv1.2_2021" },
+        tags: this.tags,
+      },
+      { protect: this.protect },
+    );
+  }
+
+  /**
+   * CloudFront reaches a Function URL through OAC only with both grants, each scoped to this
+   * distribution and placed on the alias the URL is qualified with.
+   */
+  private allowCloudFrontToInvoke(fn: aws.lambda.Function, alias: aws.lambda.Alias, distribution: aws.cloudfront.Distribution) {
+    const grant = { function: fn.name, qualifier: alias.name, principal: "cloudfront.amazonaws.com", sourceArn: distribution.arn };
+    this.children.create(aws.lambda.Permission, "invokeUrlPermission", {
+      ...grant,
+      action: "lambda:InvokeFunctionUrl",
+      functionUrlAuthType: "AWS_IAM",
+    });
+    this.children.create(aws.lambda.Permission, "invokeFunctionPermission", {
+      ...grant,
+      action: "lambda:InvokeFunction",
+      invokedViaFunctionUrl: true,
+    });
+  }
+
+  /** Standard logging v2: delivered by CloudWatch Logs, so the bucket keeps ACLs disabled. */
+  private deliverAccessLogs(distribution: aws.cloudfront.Distribution, bucket: aws.s3.Bucket) {
+    const source = this.children.create(aws.cloudwatch.LogDeliverySource, "accessLogSource", {
+      region: US_EAST_1,
+      logType: "ACCESS_LOGS",
+      resourceArn: distribution.arn,
+    });
+    const destination = this.children.create(aws.cloudwatch.LogDeliveryDestination, "accessLogDestination", {
+      region: US_EAST_1,
+      outputFormat: "parquet",
+      deliveryDestinationConfiguration: { destinationResourceArn: bucket.arn },
+    });
+    const policy = this.children.create(aws.s3.BucketPolicy, "logsPolicy", {
+      bucket: bucket.id,
+      policy: logDeliveryPolicy(bucket.arn, source.arn),
+    });
+    this.children.create(
+      aws.cloudwatch.LogDelivery,
+      "accessLogDelivery",
+      { region: US_EAST_1, deliverySourceName: source.name, deliveryDestinationArn: destination.arn },
+      { dependsOn: [policy] },
+    );
+  }
+
+  private createAliasRecords(domain: NonNullable<ImageEdgeArgs["domain"]>, distribution: aws.cloudfront.Distribution) {
+    for (const type of ["A", "AAAA"]) {
+      this.children.create(
+        aws.route53.Record,
+        "aliasRecord",
+        {
+          zoneId: domain.hostedZoneId,
+          name: domain.name,
+          type,
+          aliases: [{ name: distribution.domainName, zoneId: distribution.hostedZoneId, evaluateTargetHealth: false }],
+        },
+        {},
+        type.toLowerCase(),
+      );
+    }
+  }
+}
+
+function checkBundle(dir: string): string {
+  if (!existsSync(join(dir, "index.js")) || !existsSync(join(dir, "node_modules", "sharp"))) {
+    throw new Error(`The image Lambda bundle is missing from ${dir}: run \`npm run build\` first.`);
+  }
+  return dir;
+}
+
+function checkSigningKeys(kids: string[]): void {
+  if (kids.length === 0) throw new Error("signingKeys needs at least one key id; the first one signs new URLs.");
+  const invalid = kids.filter((kid) => !isValidKeyId(kid));
+  if (invalid.length > 0) throw new Error(`signingKeys: ${JSON.stringify(invalid)} must match ^[A-Za-z0-9_-]{1,32}$.`);
+  if (new Set(kids).size !== kids.length) throw new Error("signingKeys: every key id must appear once.");
+}
+
+function functionUrlHost(functionUrl: string): string {
+  return new URL(functionUrl).host;
+}
+
+function policyDocument(statements: object[]): string {
+  return JSON.stringify({ Version: "2012-10-17", Statement: statements });
+}
+
+function denyInsecureTransport(bucketArn: pulumi.Input<string>): pulumi.Output<string> {
+  return pulumi.output(bucketArn).apply((arn) =>
+    policyDocument([
+      {
+        Sid: "DenyInsecureTransport",
+        Effect: "Deny",
+        Principal: "*",
+        Action: "s3:*",
+        Resource: [arn, `${arn}/*`],
+        Condition: { Bool: { "aws:SecureTransport": "false" } },
+      },
+    ]),
+  );
+}
+
+function logDeliveryPolicy(bucketArn: pulumi.Output<string>, sourceArn: pulumi.Output<string>): pulumi.Output<string> {
+  return pulumi.all([bucketArn, sourceArn, denyInsecureTransport(bucketArn)]).apply(([arn, source, tlsOnly]) =>
+    policyDocument([
+      ...JSON.parse(tlsOnly).Statement,
+      {
+        Sid: "AllowCloudFrontLogDelivery",
+        Effect: "Allow",
+        Principal: { Service: "delivery.logs.amazonaws.com" },
+        Action: "s3:PutObject",
+        Resource: `${arn}/AWSLogs/*`,
+        Condition: { StringEquals: { "s3:x-amz-acl": "bucket-owner-full-control" }, ArnLike: { "aws:SourceArn": source } },
+      },
+    ]),
+  );
+}
+
+function imageFunctionPolicy(
+  originalsArn: pulumi.Input<string>,
+  keyringArn: pulumi.Input<string>,
+  logGroupArn: pulumi.Input<string>,
+  kmsKeyArn: pulumi.Input<string> | undefined,
+): pulumi.Output<string> {
+  return pulumi.all([originalsArn, keyringArn, logGroupArn, kmsKeyArn]).apply(([originals, keyring, logGroup, kms]) =>
+    policyDocument([
+      { Sid: "ReadOriginals", Effect: "Allow", Action: "s3:GetObject", Resource: `${originals}/*` },
+      // Without ListBucket, S3 answers a missing key with 403 instead of 404.
+      { Sid: "TellMissingOriginals", Effect: "Allow", Action: "s3:ListBucket", Resource: originals },
+      { Sid: "ReadKeyring", Effect: "Allow", Action: "secretsmanager:GetSecretValue", Resource: keyring },
+      { Sid: "WriteLogs", Effect: "Allow", Action: ["logs:CreateLogStream", "logs:PutLogEvents"], Resource: `${logGroup}:*` },
+      ...(kms ? [{ Sid: "DecryptWithStackKey", Effect: "Allow", Action: "kms:Decrypt", Resource: kms }] : []),
+    ]),
+  );
+}

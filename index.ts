@@ -1,0 +1,34 @@
+/**
+ * The Rendorix program: reads the stack's configuration and composes the image edge and its alarms.
+ * Everything it creates lives in `components/`; `Pulumi.<stack>.yaml` holds what differs per stack.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import { ImageEdge } from "./components/image-edge";
+import { CONFIG_NAMESPACE, readStackConfig } from "./stack-config";
+
+const config = new pulumi.Config(CONFIG_NAMESPACE);
+const settings = readStackConfig((key) => config.get(key));
+const tags = { service: "rendorix", environment: pulumi.getStack() };
+
+const edge = new ImageEdge("rendorix", {
+  signingKeys: settings.signingKeys,
+  presets: settings.presets,
+  maxUrlLifetimeSeconds: settings.maxUrlLifetimeSeconds,
+  memoryMb: settings.memoryMb,
+  timeoutSeconds: settings.timeoutSeconds,
+  reservedConcurrency: settings.reservedConcurrency,
+  logRetentionDays: settings.logRetentionDays,
+  domain: settings.domain,
+  priceClass: settings.priceClass,
+  protect: settings.protect,
+  tags,
+});
+
+export const hostname = edge.hostname;
+export const baseUrl = edge.baseUrl;
+export const distributionId = edge.distributionId;
+export const distributionArn = edge.distributionArn;
+export const originalsBucketName = edge.originalsBucketName;
+export const keyringSecretArn = edge.keyringSecretArn;
+export const functionName = edge.functionName;
+export const functionAliasArn = edge.functionAliasArn;

@@ -1,0 +1,228 @@
+import { strict as assert } from "node:assert";
+import type { CapturedProgram } from "../../check/model";
+import { UNKNOWN_VALUE } from "../../check/model";
+import { captureStack, dependsThrough, onlyResourceOfType, resourcesOfType } from "../support/program";
+
+const STACKS = ["dev", "prod"] as const;
+
+interface PolicyStatement {
+  Effect: string;
+  Action: string | string[];
+  Resource: string | string[];
+  Principal?: unknown;
+  Condition?: Record<string, Record<string, string>>;
+}
+
+function statements(policyJson: unknown): PolicyStatement[] {
+  return JSON.parse(String(policyJson)).Statement;
+}
+
+function asList(value: string | string[]): string[] {
+  return Array.isArray(value) ? value : [value];
+}
+
+describe("the program under mocks", function () {
+  this.timeout(120_000);
+  const captured: Record<string, { preview: CapturedProgram; update: CapturedProgram }> = {};
+
+  before(async () => {
+    for (const stack of STACKS) {
+      captured[stack] = { preview: await captureStack(stack, "preview"), update: await captureStack(stack, "update") };
+    }
+  });
+
+  for (const stack of STACKS) {
+    describe(`stack ${stack}`, () => {
+      const program = () => captured[stack].update;
+
+      it("keeps every bucket private: all four public-access blocks, owner-enforced, encrypted, TLS-only", () => {
+        const buckets = resourcesOfType(program(), "aws:s3/bucket:Bucket");
+        assert.equal(buckets.length, 2);
+        for (const bucket of buckets) {
+          const forBucket = (type: string) => resourcesOfType(program(), type).filter((resource) => dependsThrough(resource, "bucket", bucket));
+          const [block] = forBucket("aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock");
+          assert.deepEqual(
+            [block.inputs.blockPublicAcls, block.inputs.blockPublicPolicy, block.inputs.ignorePublicAcls, block.inputs.restrictPublicBuckets],
+            [true, true, true, true],
+          );
+          const [ownership] = forBucket("aws:s3/bucketOwnershipControls:BucketOwnershipControls");
+          assert.deepEqual(ownership.inputs.rule, { objectOwnership: "BucketOwnerEnforced" });
+          assert.equal(forBucket("aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration").length, 1);
+          const [policy] = forBucket("aws:s3/bucketPolicy:BucketPolicy");
+          const denyInsecure = statements(policy.inputs.policy).find((statement) => statement.Effect === "Deny");
+          assert.deepEqual(denyInsecure?.Condition, { Bool: { "aws:SecureTransport": "false" } });
+          for (const statement of statements(policy.inputs.policy).filter((s) => s.Effect === "Allow")) {
+            assert.notEqual(statement.Principal, "*");
+            assert.ok(statement.Condition?.ArnLike?.["aws:SourceArn"], "every allow is scoped to its source");
+          }
+        }
+      });
+
+      it("versions the originals and expires replaced versions", () => {
+        const versioning = onlyResourceOfType(program(), "aws:s3/bucketVersioning:BucketVersioning");
+        assert.deepEqual(versioning.inputs.versioningConfiguration, { status: "Enabled" });
+        const lifecycles = resourcesOfType(program(), "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration");
+        const rules = lifecycles.flatMap((lifecycle) => lifecycle.inputs.rules as Record<string, unknown>[]);
+        assert.ok(rules.some((rule) => rule.noncurrentVersionExpiration));
+        assert.ok(rules.some((rule) => rule.expiration));
+      });
+
+      it("serves the Lambda through a Function URL with AWS_IAM on the alias live, reachable only by this distribution", () => {
+        const fn = onlyResourceOfType(program(), "aws:lambda/function:Function");
+        assert.deepEqual(fn.inputs.architectures, ["arm64"]);
+        assert.equal(fn.inputs.publish, true);
+        const alias = onlyResourceOfType(program(), "aws:lambda/alias:Alias");
+        assert.equal(alias.inputs.name, "live");
+        assert.ok(dependsThrough(alias, "functionVersion", fn));
+        const url = onlyResourceOfType(program(), "aws:lambda/functionUrl:FunctionUrl");
+        assert.equal(url.inputs.authorizationType, "AWS_IAM");
+        assert.equal(url.inputs.qualifier, "live");
+        const distribution = onlyResourceOfType(program(), "aws:cloudfront/distribution:Distribution");
+        const permissions = resourcesOfType(program(), "aws:lambda/permission:Permission");
+        assert.deepEqual(permissions.map((permission) => permission.inputs.action).sort(), ["lambda:InvokeFunction", "lambda:InvokeFunctionUrl"]);
+        for (const permission of permissions) {
+          assert.equal(permission.inputs.principal, "cloudfront.amazonaws.com");
+          assert.equal(permission.inputs.qualifier, "live");
+          assert.equal(permission.inputs.sourceArn, program().outputs.distributionArn);
+          assert.ok(dependsThrough(permission, "sourceArn", distribution));
+        }
+        assert.equal(permissions.find((p) => p.inputs.action === "lambda:InvokeFunction")?.inputs.invokedViaFunctionUrl, true);
+      });
+
+      it("puts the distribution's origin behind an Origin Access Control for Lambda, signed always", () => {
+        const distribution = onlyResourceOfType(program(), "aws:cloudfront/distribution:Distribution");
+        const control = onlyResourceOfType(program(), "aws:cloudfront/originAccessControl:OriginAccessControl");
+        assert.deepEqual(
+          [control.inputs.originAccessControlOriginType, control.inputs.signingBehavior, control.inputs.signingProtocol],
+          ["lambda", "always", "sigv4"],
+        );
+        const [origin] = distribution.inputs.origins as Record<string, unknown>[];
+        assert.ok(dependsThrough(distribution, "origins", control));
+        assert.match(String(origin.domainName), /\.lambda-url\.eu-west-1\.on\.aws$/);
+      });
+
+      it("keys the cache on the preset path and the normalized format only, and forwards the signature to the origin", () => {
+        const cachePolicy = onlyResourceOfType(program(), "aws:cloudfront/cachePolicy:CachePolicy");
+        const key = cachePolicy.inputs.parametersInCacheKeyAndForwardedToOrigin as Record<string, Record<string, unknown>>;
+        assert.equal(key.queryStringsConfig.queryStringBehavior, "none");
+        assert.equal(key.cookiesConfig.cookieBehavior, "none");
+        assert.deepEqual(key.headersConfig, { headerBehavior: "whitelist", headers: { items: ["x-rendorix-format"] } });
+        const originRequest = onlyResourceOfType(program(), "aws:cloudfront/originRequestPolicy:OriginRequestPolicy");
+        assert.deepEqual((originRequest.inputs.queryStringsConfig as { queryStrings: { items: string[] } }).queryStrings.items, ["exp", "kid", "sig"]);
+        assert.doesNotMatch(JSON.stringify(originRequest.inputs.headersConfig), /host|allViewer/i);
+      });
+
+      it("runs the edge function on viewer-request with the KeyValueStore, over TLS 1.2_2021, redirecting HTTP, HTTP/2 and 3, no compression", () => {
+        const distribution = onlyResourceOfType(program(), "aws:cloudfront/distribution:Distribution");
+        const edge = onlyResourceOfType(program(), "aws:cloudfront/function:Function");
+        const store = onlyResourceOfType(program(), "aws:cloudfront/keyValueStore:KeyValueStore");
+        const behavior = distribution.inputs.defaultCacheBehavior as Record<string, unknown>;
+        const associations = behavior.functionAssociations as { eventType: string; functionArn: string }[];
+        assert.deepEqual(associations.map((association) => association.eventType), ["viewer-request"]);
+        assert.match(associations[0].functionArn, /^arn:aws:cloudfront::\d{12}:function\//);
+        assert.ok(dependsThrough(distribution, "defaultCacheBehavior", edge));
+        assert.equal(behavior.viewerProtocolPolicy, "redirect-to-https");
+        assert.equal(behavior.compress, false);
+        assert.equal(distribution.inputs.httpVersion, "http2and3");
+        assert.equal((distribution.inputs.viewerCertificate as Record<string, unknown>).minimumProtocolVersion, "TLSv1.2_2021");
+        assert.equal(edge.inputs.runtime, "cloudfront-js-2.0");
+        assert.ok(Buffer.byteLength(String(edge.inputs.code)) <= 10_240);
+        assert.ok(dependsThrough(edge, "keyValueStoreAssociations", store));
+      });
+
+      it("validates the certificate in us-east-1 and aliases the hostname to the distribution", () => {
+        const certificate = onlyResourceOfType(program(), "aws:acm/certificate:Certificate");
+        assert.equal(certificate.inputs.region, "us-east-1");
+        assert.equal(onlyResourceOfType(program(), "aws:acm/certificateValidation:CertificateValidation").inputs.region, "us-east-1");
+        const records = resourcesOfType(program(), "aws:route53/record:Record").filter((record) => record.inputs.aliases);
+        assert.deepEqual(records.map((record) => record.inputs.type).sort(), ["A", "AAAA"]);
+      });
+
+      it("generates one key per key id in the stack and copies it to the keyring secret and the KeyValueStore only", () => {
+        const keys = resourcesOfType(program(), "random:index/randomBytes:RandomBytes");
+        const secret = onlyResourceOfType(program(), "aws:secretsmanager/secret:Secret");
+        assert.deepEqual(secret.inputs.tags, { service: "rendorix", environment: stack, "rendorix:purpose": "url-signing-keyring" });
+        const version = onlyResourceOfType(program(), "aws:secretsmanager/secretVersion:SecretVersion");
+        assert.ok(version.secretPaths.includes("secretString"));
+        for (const key of keys) assert.ok(dependsThrough(version, "secretString", key));
+        const entries = resourcesOfType(program(), "aws:cloudfront/keyvaluestoreKey:KeyvaluestoreKey");
+        assert.equal(entries.length, keys.length);
+        for (const entry of entries) assert.match(String(entry.inputs.key), /^kid:[A-Za-z0-9_-]+$/);
+        const keyring = JSON.parse(String(version.inputs.secretString));
+        assert.equal(Buffer.from(keyring.keys[keyring.active], "base64").length, 32);
+      });
+
+      it("never lets key material reach an output, an environment variable or the edge code", () => {
+        const version = onlyResourceOfType(program(), "aws:secretsmanager/secretVersion:SecretVersion");
+        const keyTexts = Object.values(JSON.parse(String(version.inputs.secretString)).keys) as string[];
+        const fn = onlyResourceOfType(program(), "aws:lambda/function:Function");
+        const edge = onlyResourceOfType(program(), "aws:cloudfront/function:Function");
+        for (const text of keyTexts) {
+          assert.ok(!JSON.stringify(program().outputs).includes(text));
+          assert.ok(!JSON.stringify(fn.inputs.environment).includes(text));
+          assert.ok(!String(edge.inputs.code).includes(text));
+        }
+        const keyUrns = resourcesOfType(program(), "random:index/randomBytes:RandomBytes").map((key) => key.urn);
+        for (const [name, urns] of Object.entries(captured[stack].preview.outputDependencies)) {
+          assert.ok(!urns.some((urn) => keyUrns.includes(urn)), `output ${name} depends on a key`);
+        }
+      });
+
+      it("gives the Lambda role only what it needs: read originals, read the keyring, write its own logs", () => {
+        const policy = onlyResourceOfType(program(), "aws:iam/rolePolicy:RolePolicy");
+        for (const statement of statements(policy.inputs.policy)) {
+          assert.equal(statement.Effect, "Allow");
+          for (const action of asList(statement.Action)) assert.doesNotMatch(action, /\*/);
+          for (const resource of asList(statement.Resource)) assert.ok(resource !== "*" && !resource.startsWith("*"), resource);
+        }
+        const actions = statements(policy.inputs.policy).flatMap((statement) => asList(statement.Action)).sort();
+        assert.deepEqual(actions, ["logs:CreateLogStream", "logs:PutLogEvents", "s3:GetObject", "s3:ListBucket", "secretsmanager:GetSecretValue"]);
+      });
+
+      it("decides the same graph in preview, when ids and ARNs are still unknown", () => {
+        const preview = captured[stack].preview;
+        assert.deepEqual(
+          preview.resources.map((resource) => resource.urn).sort(),
+          program().resources.map((resource) => resource.urn).sort(),
+        );
+        const permission = resourcesOfType(preview, "aws:lambda/permission:Permission")[0];
+        assert.equal(permission.inputs.sourceArn, UNKNOWN_VALUE);
+        assert.ok(dependsThrough(permission, "sourceArn", onlyResourceOfType(preview, "aws:cloudfront/distribution:Distribution")));
+      });
+    });
+  }
+
+  it("gives the stacks distinct hostnames and keyring names", () => {
+    const [dev, prod] = STACKS.map((stack) => captured[stack].update);
+    assert.notEqual(dev.outputs.hostname, prod.outputs.hostname);
+    const secretName = (program: CapturedProgram) => onlyResourceOfType(program, "aws:secretsmanager/secret:Secret").inputs.name;
+    assert.equal(secretName(dev), "rendorix/dev/url-signing-keyring");
+    assert.equal(secretName(prod), "rendorix/prod/url-signing-keyring");
+  });
+
+  it("makes prod stricter: protected stateful resources, reserved concurrency, longer log retention", () => {
+    const [dev, prod] = STACKS.map((stack) => captured[stack].update);
+    const fn = (program: CapturedProgram) => onlyResourceOfType(program, "aws:lambda/function:Function").inputs;
+    assert.equal(fn(prod).reservedConcurrentExecutions, 200);
+    assert.equal(fn(dev).reservedConcurrentExecutions, undefined);
+    const retention = (program: CapturedProgram) => onlyResourceOfType(program, "aws:cloudwatch/logGroup:LogGroup").inputs.retentionInDays as number;
+    assert.ok(retention(prod) > retention(dev));
+    const bucket = (program: CapturedProgram) => resourcesOfType(program, "aws:s3/bucket:Bucket")[0].inputs;
+    assert.equal(bucket(prod).forceDestroy, false);
+    assert.equal(bucket(dev).forceDestroy, true);
+  });
+
+  it("exports the service's coordinates and never a key", () => {
+    assert.deepEqual(Object.keys(captured.prod.update.outputs).sort(), [
+      "baseUrl",
+      "distributionArn",
+      "distributionId",
+      "functionAliasArn",
+      "functionName",
+      "hostname",
+      "keyringSecretArn",
+      "originalsBucketName",
+    ]);
+    assert.equal(captured.prod.update.outputs.baseUrl, "https://img.example.com");
+  });
+});

@@ -1,0 +1,35 @@
+import { existsSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { captureProgram, readStackConfigFile } from "../../check/capture";
+import type { CapturedProgram, CapturedResource, CheckMode } from "../../check/model";
+import { DEFAULT_IMAGE_FUNCTION_BUNDLE } from "../../components/image-edge";
+import { bundleImageFunction } from "../../tools/bundle-image-fn";
+
+export const PROJECT_DIR = resolve(__dirname, "../..");
+
+/** The program needs the Lambda bundle `npm run build` makes; build it once when a fresh clone lacks it. */
+export async function ensureImageFunctionBundle(): Promise<void> {
+  if (!existsSync(join(DEFAULT_IMAGE_FUNCTION_BUNDLE, "node_modules", "sharp"))) await bundleImageFunction(DEFAULT_IMAGE_FUNCTION_BUNDLE);
+}
+
+/** Captures `index.ts` (or another program) with a stack's config from its `Pulumi.<stack>.yaml`. */
+export async function captureStack(stack: string, mode: CheckMode, program = join(PROJECT_DIR, "index.ts"), configOverrides: Record<string, string> = {}): Promise<CapturedProgram> {
+  await ensureImageFunctionBundle();
+  const config = { ...readStackConfigFile(PROJECT_DIR, stack), ...configOverrides };
+  return captureProgram({ program, project: "rendorix", stack, mode, config });
+}
+
+export function resourcesOfType(program: CapturedProgram, type: string): CapturedResource[] {
+  return program.resources.filter((resource) => resource.type === type);
+}
+
+export function onlyResourceOfType(program: CapturedProgram, type: string): CapturedResource {
+  const found = resourcesOfType(program, type);
+  if (found.length !== 1) throw new Error(`expected one ${type}, found ${found.length}`);
+  return found[0];
+}
+
+/** True when `resource`'s property `property` was computed from `source`. */
+export function dependsThrough(resource: CapturedResource, property: string, source: CapturedResource): boolean {
+  return (resource.propertyDependencies[property] ?? []).includes(source.urn);
+}
