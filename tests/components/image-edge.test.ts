@@ -1,0 +1,68 @@
+import { strict as assert } from "node:assert";
+import { join } from "node:path";
+import type { CapturedProgram } from "../../check/model";
+import { captureStack, dependsThrough, onlyResourceOfType, PROJECT_DIR, resourcesOfType } from "../support/program";
+
+const programs = join(PROJECT_DIR, "tests/fixtures/programs");
+
+describe("ImageEdge for another team", function () {
+  this.timeout(120_000);
+  let program: CapturedProgram;
+
+  before(async () => {
+    program = await captureStack("dev", "update", join(programs, "edge-with-transforms/index.ts"));
+  });
+
+  it("names every child after the component and parents it there", () => {
+    const component = onlyResourceOfType(program, "rendorix:index:ImageEdge");
+    const children = program.resources.filter((resource) => resource.parentUrn === component.urn);
+    assert.ok(children.length > 20);
+    for (const child of children) assert.match(child.name, /^team-images-/);
+  });
+
+  it("applies transforms given as properties and as functions", () => {
+    assert.equal(onlyResourceOfType(program, "aws:lambda/function:Function").inputs.memorySize, 3008);
+    assert.equal(onlyResourceOfType(program, "aws:cloudfront/distribution:Distribution").inputs.comment, "team-images-distribution for the team");
+  });
+
+  it("serves from the team's bucket without creating an originals bucket, and grants read on it only", () => {
+    const buckets = resourcesOfType(program, "aws:s3/bucket:Bucket");
+    assert.deepEqual(buckets.map((bucket) => bucket.name), ["team-images-logs-bucket"]);
+    const policy = JSON.parse(String(onlyResourceOfType(program, "aws:iam/rolePolicy:RolePolicy").inputs.policy));
+    const read = policy.Statement.find((statement: { Action: string }) => statement.Action === "s3:GetObject");
+    assert.equal(read.Resource, "arn:aws:s3:::team-photos/*");
+    const fn = onlyResourceOfType(program, "aws:lambda/function:Function");
+    assert.equal((fn.inputs.environment as { variables: Record<string, string> }).variables.RENDORIX_ORIGINALS_BUCKET, "team-photos");
+  });
+
+  it("signs with the first key id and keeps every key id at the edge", () => {
+    const version = onlyResourceOfType(program, "aws:secretsmanager/secretVersion:SecretVersion");
+    const keyring = JSON.parse(String(version.inputs.secretString));
+    assert.equal(keyring.active, "t2");
+    assert.deepEqual(Object.keys(keyring.keys).sort(), ["t1", "t2"]);
+    const entries = resourcesOfType(program, "aws:cloudfront/keyvaluestoreKey:KeyvaluestoreKey");
+    assert.deepEqual(entries.map((entry) => entry.inputs.key).sort(), ["kid:t1", "kid:t2"]);
+    const keys = resourcesOfType(program, "random:index/randomBytes:RandomBytes");
+    for (const entry of entries) assert.ok(keys.some((key) => dependsThrough(entry, "value", key)));
+  });
+
+  it("embeds the team's presets in the edge function and the Lambda", () => {
+    const edge = onlyResourceOfType(program, "aws:cloudfront/function:Function");
+    assert.match(String(edge.inputs.code), /card/);
+    assert.doesNotMatch(String(edge.inputs.code), /thumb/);
+    const fn = onlyResourceOfType(program, "aws:lambda/function:Function");
+    const variables = (fn.inputs.environment as { variables: Record<string, string> }).variables;
+    assert.deepEqual(Object.keys(JSON.parse(variables.RENDORIX_PRESETS)), ["card"]);
+  });
+
+  it("uses the CloudFront hostname when no domain is given", () => {
+    assert.equal(resourcesOfType(program, "aws:acm/certificate:Certificate").length, 0);
+    assert.match(String(program.outputs.baseUrl), /^https:\/\/d[0-9a-f]+\.cloudfront\.net$/);
+    const distribution = onlyResourceOfType(program, "aws:cloudfront/distribution:Distribution");
+    assert.deepEqual(distribution.inputs.viewerCertificate, { cloudfrontDefaultCertificate: true, minimumProtocolVersion: "TLSv1.2_2021" });
+  });
+
+  it("says to run npm run build when the Lambda bundle is missing", async () => {
+    await assert.rejects(captureStack("dev", "preview", join(programs, "edge-without-bundle/index.ts")), /bundle is missing .*run `npm run build` first/);
+  });
+});
