@@ -91,7 +91,18 @@ interface RegisterRequest {
 
 type Callback<T> = (error: unknown, response: T) => void;
 
+/** The parts of the gRPC ReadResourceRequest (stack references, `.get` lookups) the capture reads. */
+interface ReadRequest {
+  getType(): string;
+  getName(): string;
+  getParent(): string;
+  getProvider(): string;
+  getProperties(): { toJavaScript(): unknown } | undefined;
+  getDependenciesList(): string[];
+}
+
 interface MonitorInternals {
+  readResource(request: ReadRequest, callback: Callback<{ getUrn(): string }>): void;
   registerResource(request: RegisterRequest, callback: Callback<{ getUrn(): string }>): void;
   registerResourceOutputs(request: { getUrn(): string; getOutputs(): { toJavaScript(): unknown } | undefined }, callback: Callback<unknown>): void;
 }
@@ -120,6 +131,22 @@ function capturedResource(request: RegisterRequest, urn: string): CapturedResour
     secretPaths,
     dependencies: request.getDependenciesList(),
     propertyDependencies,
+  };
+}
+
+function readResource(request: ReadRequest, urn: string): CapturedResource {
+  const { value, secretPaths } = plainProperties(request.getProperties());
+  return {
+    urn,
+    type: request.getType(),
+    name: request.getName(),
+    custom: true,
+    parentUrn: request.getParent() || undefined,
+    provider: request.getProvider() || undefined,
+    inputs: value as Record<string, unknown>,
+    secretPaths,
+    dependencies: request.getDependenciesList(),
+    propertyDependencies: {},
   };
 }
 
@@ -173,6 +200,12 @@ export async function captureProgram(options: CaptureOptions): Promise<CapturedP
         if (resource.type === "pulumi:providers:aws" && typeof resource.inputs.region === "string") providerRegions.set(resource.urn, resource.inputs.region);
         resources.push(resource);
       }
+      callback(error, response);
+    });
+  const read = monitor.readResource.bind(monitor);
+  monitor.readResource = (request, callback) =>
+    read(request, (error, response) => {
+      if (!error) resources.push(readResource(request, response.getUrn()));
       callback(error, response);
     });
   const registerOutputs = monitor.registerResourceOutputs.bind(monitor);

@@ -38,6 +38,8 @@ function computedOutputs(resource: NewResource): State {
   const common: State = { id: physicalName, arn, name: physicalName };
 
   switch (type) {
+    case "pulumi:pulumi:StackReference":
+      return { id: String(inputs.name ?? resource.name), outputs: {}, secretOutputNames: [] };
     case "random:index/randomBytes:RandomBytes": {
       const bytes = digest(`random-bytes:${seed}`).subarray(0, Number(inputs.length ?? 32));
       return { id: bytes.toString("base64"), base64: bytes.toString("base64"), hex: bytes.toString("hex") };
