@@ -2,8 +2,10 @@
  * The Rendorix program: reads the stack's configuration and composes the image edge and its alarms.
  * Everything it creates lives in `components/`; `Pulumi.<stack>.yaml` holds what differs per stack.
  */
+import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { ImageEdge } from "./components/image-edge";
+import { ServiceAlarms } from "./components/service-alarms";
 import { CONFIG_NAMESPACE, readStackConfig } from "./stack-config";
 
 const config = new pulumi.Config(CONFIG_NAMESPACE);
@@ -24,6 +26,26 @@ const edge = new ImageEdge("rendorix", {
   tags,
 });
 
+const alarms = new ServiceAlarms("rendorix", {
+  region: aws.config.region,
+  lambdas: [
+    {
+      name: "image",
+      functionName: edge.functionName,
+      aliasName: edge.functionAliasName,
+      timeoutSeconds: edge.timeoutSeconds,
+      reservedConcurrency: edge.reservedConcurrency,
+      emitsRequestMetrics: true,
+    },
+  ],
+  distributions: [{ name: "edge", distributionId: edge.distributionId }],
+  edgeFunctions: [{ name: "viewer-request", functionName: edge.edgeFunctionName }],
+  emails: settings.alarmEmails,
+  okActions: true,
+  thresholds: settings.alarms,
+  tags,
+});
+
 export const hostname = edge.hostname;
 export const baseUrl = edge.baseUrl;
 export const distributionId = edge.distributionId;
@@ -32,3 +54,6 @@ export const originalsBucketName = edge.originalsBucketName;
 export const keyringSecretArn = edge.keyringSecretArn;
 export const functionName = edge.functionName;
 export const functionAliasArn = edge.functionAliasArn;
+export const alarmTopicArn = alarms.regionalTopicArn;
+export const globalAlarmTopicArn = alarms.globalTopicArn;
+export const dashboardUrl = alarms.dashboardUrl;

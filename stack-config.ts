@@ -4,8 +4,11 @@
  * the accepted values, before any resource is planned.
  */
 import { RunError } from "@pulumi/pulumi";
+import { type AlarmThresholds, DEFAULT_ALARM_THRESHOLDS, SHARE_THRESHOLDS } from "./components/service-alarms";
 import { type Preset, parsePresets } from "./image-fn/presets";
 import { parseDuration } from "./local/durations";
+
+export { type AlarmThresholds, DEFAULT_ALARM_THRESHOLDS };
 
 export const CONFIG_NAMESPACE = "rendorix";
 
@@ -15,21 +18,6 @@ const LOG_RETENTION_DAYS = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400,
 const EMAIL = /^[^@\s]+@[^@\s]+\.[^@\s]+$/;
 const HOSTNAME = /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/;
 const HOSTED_ZONE_ID = /^Z[A-Z0-9]{1,31}$/;
-
-export interface AlarmThresholds {
-  /** Lambda errors in 5 minutes. */
-  lambdaErrors: number;
-  /** Lambda throttles in 5 minutes. */
-  lambdaThrottles: number;
-  /** p99 duration as a share of the timeout (0-1). */
-  durationShareOfTimeout: number;
-  /** CloudFront 5xx error rate in percent. */
-  cloudfront5xxRatePercent: number;
-  /** Static ceiling on the CloudFront 403 rate in percent, beside the anomaly band. */
-  cloudfront403RateCeilingPercent: number;
-  /** Refused signatures per minute at the origin. */
-  signatureFailuresPerMinute: number;
-}
 
 export interface StackConfig {
   signingKeys: string[];
@@ -45,15 +33,6 @@ export interface StackConfig {
   protect: boolean;
   alarms: AlarmThresholds;
 }
-
-export const DEFAULT_ALARM_THRESHOLDS: AlarmThresholds = {
-  lambdaErrors: 5,
-  lambdaThrottles: 1,
-  durationShareOfTimeout: 0.8,
-  cloudfront5xxRatePercent: 1,
-  cloudfront403RateCeilingPercent: 20,
-  signatureFailuresPerMinute: 100,
-};
 
 /** Reads one raw config value (as `pulumi.Config.get` gives it: a string, objects as JSON). */
 export type ConfigSource = (key: string) => string | undefined;
@@ -120,7 +99,8 @@ function readAlarmThresholds(reader: ConfigReader): AlarmThresholds {
   for (const [name, threshold] of Object.entries(value as Record<string, unknown>)) {
     if (!names.includes(name)) reader.fail(`alarms.${name}`, `is not a threshold; accepted: ${names.join(", ")}`);
     if (typeof threshold !== "number" || !(threshold > 0)) reader.fail(`alarms.${name}`, "must be a positive number");
-    if (name === "durationShareOfTimeout" && threshold > 1) reader.fail(`alarms.${name}`, "must be a share of the timeout from 0 to 1");
+    const shareOf = SHARE_THRESHOLDS[name as keyof AlarmThresholds];
+    if (shareOf && threshold > 1) reader.fail(`alarms.${name}`, `must be a share of ${shareOf} from 0 to 1`);
     thresholds[name as keyof AlarmThresholds] = threshold;
   }
   return thresholds;

@@ -214,11 +214,14 @@ describe("the program under mocks", function () {
 
   it("exports the service's coordinates and never a key", () => {
     assert.deepEqual(Object.keys(captured.prod.update.outputs).sort(), [
+      "alarmTopicArn",
       "baseUrl",
+      "dashboardUrl",
       "distributionArn",
       "distributionId",
       "functionAliasArn",
       "functionName",
+      "globalAlarmTopicArn",
       "hostname",
       "keyringSecretArn",
       "originalsBucketName",

@@ -1,0 +1,653 @@
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import { METRICS_NAMESPACE } from "../image-fn/request-log";
+import { ChildFactory, type Transforms } from "./transform";
+
+/**
+ * When each alarm fires. Counts fire when they reach their threshold; rates, shares and
+ * percentiles fire when they go above it.
+ */
+export interface AlarmThresholds {
+  /** Lambda errors in 5 minutes. */
+  lambdaErrors: number;
+  /** Lambda throttles in 5 minutes. */
+  lambdaThrottles: number;
+  /** p99 duration as a share of the timeout (0-1). */
+  durationShareOfTimeout: number;
+  /** Concurrent executions as a share of the reserved concurrency (0-1), where one is reserved. */
+  concurrencyShareOfReserved: number;
+  /** CloudFront 5xx error rate in percent. */
+  cloudfront5xxRatePercent: number;
+  /** Static ceiling on the CloudFront 403 rate in percent, beside the anomaly band. */
+  cloudfront403RateCeilingPercent: number;
+  /** CloudFront Function execution errors in 5 minutes. */
+  edgeFunctionErrors: number;
+  /** CloudFront Function throttles in 5 minutes. */
+  edgeFunctionThrottles: number;
+  /** Refused signatures per minute at the origin. */
+  signatureFailuresPerMinute: number;
+}
+
+export const DEFAULT_ALARM_THRESHOLDS: AlarmThresholds = {
+  lambdaErrors: 5,
+  lambdaThrottles: 1,
+  durationShareOfTimeout: 0.8,
+  concurrencyShareOfReserved: 0.8,
+  cloudfront5xxRatePercent: 1,
+  cloudfront403RateCeilingPercent: 20,
+  edgeFunctionErrors: 1,
+  edgeFunctionThrottles: 1,
+  signatureFailuresPerMinute: 100,
+};
+
+/** The thresholds that are a share of a limit (so at most 1), and what the limit is. */
+export const SHARE_THRESHOLDS: Partial<Record<keyof AlarmThresholds, string>> = {
+  durationShareOfTimeout: "the timeout",
+  concurrencyShareOfReserved: "the reserved concurrency",
+};
+
+/** Width of the 403-rate anomaly band, in standard deviations of the learned model. */
+const ANOMALY_BAND_WIDTH = 2;
+
+const US_EAST_1 = "us-east-1";
+
+/** A Lambda function, or one alias of it, to alarm on. */
+export interface AlarmedLambda {
+  /**
+   * Short name for its alarms and their child resources, unique within the component.
+   * @example "image"
+   */
+  name: string;
+  functionName: pulumi.Input<string>;
+  /**
+   * Alarm on the errors and duration of this alias (the traffic it serves) instead of all versions.
+   * @default the whole function
+   */
+  aliasName?: pulumi.Input<string>;
+  /** The function's timeout in seconds: the duration alarm compares p99 with a share of it. */
+  timeoutSeconds: number;
+  /**
+   * The function's reserved concurrency: when set, an alarm watches concurrency approach it.
+   * @default none, and no concurrency alarm
+   */
+  reservedConcurrency?: number;
+  /**
+   * Whether the function writes the request-log lines of `image-fn/request-log.ts` (Embedded Metric
+   * Format, namespace `Rendorix`): its signature failures then get an alarm and its request metrics
+   * a dashboard row.
+   * @default false
+   */
+  emitsRequestMetrics?: boolean;
+}
+
+/** A CloudFront distribution to alarm on. */
+export interface AlarmedDistribution {
+  /** Short name for its alarms and their child resources, unique within the component. */
+  name: string;
+  distributionId: pulumi.Input<string>;
+}
+
+/** A CloudFront Function to alarm on. */
+export interface AlarmedEdgeFunction {
+  /** Short name for its alarms and their child resources, unique within the component. */
+  name: string;
+  functionName: pulumi.Input<string>;
+}
+
+/**
+ * The two places alarms live: `regional` beside the Lambda functions, whose metrics are regional, and
+ * `global` in us-east-1, where CloudFront publishes its metrics (dimension `Region=Global`). An alarm
+ * can only notify a topic in its own region and a composite alarm only watch alarms in its own region,
+ * so each place gets its own topic and its own "service unhealthy" alarm.
+ */
+export type AlarmPlace = "regional" | "global";
+
+/** The resource arguments each child of a `ServiceAlarms` is built from, by role. */
+export interface ServiceAlarmsChildren {
+  topicKey: aws.kms.KeyArgs;
+  topicKeyPolicy: aws.kms.KeyPolicyArgs;
+  topicKeyAlias: aws.kms.AliasArgs;
+  topic: aws.sns.TopicArgs;
+  topicPolicy: aws.sns.TopicPolicyArgs;
+  subscription: aws.sns.TopicSubscriptionArgs;
+  lambdaErrors: aws.cloudwatch.MetricAlarmArgs;
+  lambdaThrottles: aws.cloudwatch.MetricAlarmArgs;
+  lambdaDuration: aws.cloudwatch.MetricAlarmArgs;
+  lambdaConcurrency: aws.cloudwatch.MetricAlarmArgs;
+  signatureFailures: aws.cloudwatch.MetricAlarmArgs;
+  monitoringSubscription: aws.cloudfront.MonitoringSubscriptionArgs;
+  distribution5xxRate: aws.cloudwatch.MetricAlarmArgs;
+  distribution403Ceiling: aws.cloudwatch.MetricAlarmArgs;
+  distribution403Anomaly: aws.cloudwatch.MetricAlarmArgs;
+  edgeFunctionErrors: aws.cloudwatch.MetricAlarmArgs;
+  edgeFunctionThrottles: aws.cloudwatch.MetricAlarmArgs;
+  serviceUnhealthy: aws.cloudwatch.CompositeAlarmArgs;
+  dashboard: aws.cloudwatch.DashboardArgs;
+}
+
+type MetricAlarmRole = {
+  [Role in keyof ServiceAlarmsChildren]: ServiceAlarmsChildren[Role] extends aws.cloudwatch.MetricAlarmArgs ? Role : never;
+}[keyof ServiceAlarmsChildren];
+
+export interface ServiceAlarmsArgs {
+  /**
+   * Lambda functions to alarm on: errors, throttles, p99 duration, concurrency near the reserved limit.
+   * @default none
+   * @example [{ name: "api", functionName: fn.name, aliasName: alias.name, timeoutSeconds: 10 }]
+   */
+  lambdas?: AlarmedLambda[];
+  /**
+   * CloudFront distributions to alarm on: 5xx rate, and the 403 rate against an anomaly band and a
+   * static ceiling. Turns on each distribution's additional metrics, which CloudFront bills per metric.
+   * @default none
+   * @example [{ name: "cdn", distributionId: distribution.id }]
+   */
+  distributions?: AlarmedDistribution[];
+  /**
+   * CloudFront Functions to alarm on: execution errors and throttles.
+   * @default none
+   */
+  edgeFunctions?: AlarmedEdgeFunction[];
+  /**
+   * Who is paged: each address is subscribed to the new topic of each place that has alarms, and
+   * confirms each subscription once from the e-mail AWS sends.
+   * @default none: then `topicArns` must name a topic for each place that has alarms
+   */
+  emails?: string[];
+  /**
+   * Existing topics to notify instead of new ones, by place: `regional` in the functions' region,
+   * `global` in us-east-1. Their policies and subscriptions stay yours.
+   * @default a new KMS-encrypted topic per place, with `emails` subscribed
+   * @example { global: "arn:aws:sns:us-east-1:123456789012:cdn-oncall" }
+   */
+  topicArns?: Partial<Record<AlarmPlace, pulumi.Input<string>>>;
+  /**
+   * Also notify when the service is healthy again.
+   * @default false
+   */
+  okActions?: boolean;
+  /**
+   * When each alarm fires; unset thresholds keep their default.
+   * @default DEFAULT_ALARM_THRESHOLDS
+   * @example { lambdaErrors: 1, cloudfront5xxRatePercent: 0.5 }
+   */
+  thresholds?: Partial<AlarmThresholds>;
+  /**
+   * Region of the Lambda functions: their alarms, topic and the dashboard are created there.
+   * @default the region of this component's AWS provider
+   */
+  region?: string;
+  /**
+   * Tags on every taggable child.
+   * @default {}
+   */
+  tags?: Record<string, string>;
+  /**
+   * Adjust any child before it is created, by role.
+   * @example { lambdaDuration: { evaluationPeriods: 5 }, topic: { displayName: "Images on-call" } }
+   */
+  transform?: Transforms<ServiceAlarmsChildren>;
+}
+
+/** The alarms of one place and where they notify. */
+interface AlarmGroup {
+  place: AlarmPlace;
+  /** Explicit region of the group's children; `undefined` means the provider's. */
+  region: string | undefined;
+  topicArn: pulumi.Output<string>;
+  alarms: aws.cloudwatch.MetricAlarm[];
+}
+
+type Dimensions = Record<string, pulumi.Input<string>>;
+
+/**
+ * Alarms that page people when a Lambda + CloudFront service breaks: Lambda errors, throttles, slow
+ * p99 and concurrency near its reservation; CloudFront 5xx rate and unusual 403 rates; CloudFront
+ * Function errors; refused signatures from the service's own Embedded Metric Format lines. One
+ * composite "service unhealthy" alarm per place notifies a KMS-encrypted SNS topic, so a bad hour is
+ * one page instead of five; a dashboard shows the metrics and every alarm's state.
+ *
+ * @example
+ * ```ts
+ * const alarms = new ServiceAlarms("images", {
+ *   lambdas: [{ name: "image", functionName: edge.functionName, aliasName: edge.functionAliasName, timeoutSeconds: 30 }],
+ *   distributions: [{ name: "cdn", distributionId: edge.distributionId }],
+ *   edgeFunctions: [{ name: "viewer-request", functionName: edge.edgeFunctionName }],
+ *   emails: ["oncall@example.com"],
+ * });
+ * export const dashboardUrl = alarms.dashboardUrl;
+ * ```
+ */
+export class ServiceAlarms extends pulumi.ComponentResource {
+  /** Topic the alarms beside the functions notify; absent without `lambdas`. */
+  public readonly regionalTopicArn: pulumi.Output<string> | undefined;
+  /** Topic the CloudFront alarms notify, in us-east-1; absent without distributions or edge functions. */
+  public readonly globalTopicArn: pulumi.Output<string> | undefined;
+  public readonly dashboardName: pulumi.Output<string>;
+  public readonly dashboardUrl: pulumi.Output<string>;
+
+  private readonly children: ChildFactory<ServiceAlarmsChildren>;
+  private readonly tags: Record<string, string>;
+
+  constructor(name: string, args: ServiceAlarmsArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("rendorix:index:ServiceAlarms", name, {}, opts);
+    this.children = new ChildFactory(this, name, args.transform);
+    this.tags = args.tags ?? {};
+    const thresholds = { ...DEFAULT_ALARM_THRESHOLDS, ...args.thresholds };
+    const lambdas = args.lambdas ?? [];
+    const distributions = args.distributions ?? [];
+    const edgeFunctions = args.edgeFunctions ?? [];
+    checkTargets(args);
+
+    const regional = lambdas.length > 0 ? this.alarmGroup("regional", args.region, args) : undefined;
+    const global = distributions.length + edgeFunctions.length > 0 ? this.alarmGroup("global", US_EAST_1, args) : undefined;
+    if (regional) for (const lambda of lambdas) this.alarmOnLambda(regional, lambda, thresholds);
+    if (global) {
+      for (const distribution of distributions) this.alarmOnDistribution(global, distribution, thresholds);
+      for (const edgeFunction of edgeFunctions) this.alarmOnEdgeFunction(global, edgeFunction, thresholds);
+    }
+    const groups = [regional, global].filter((group): group is AlarmGroup => group !== undefined);
+    const composites = groups.map((group) => this.alarmOnServiceHealth(group, args.okActions ?? false));
+
+    const region = args.region ?? aws.getRegionOutput({}, { parent: this }).region;
+    const widgets = [
+      alarmStatusWidget([...groups.flatMap((group) => group.alarms), ...composites]),
+      ...lambdas.flatMap((lambda) => lambdaWidgets(lambda, region, thresholds)),
+      ...distributions.map(distributionWidget),
+      ...edgeFunctions.map(edgeFunctionWidget),
+    ];
+    const dashboard = this.children.create(aws.cloudwatch.Dashboard, "dashboard", {
+      dashboardName: this.stackScopedName("dashboard"),
+      dashboardBody: pulumi.jsonStringify({ widgets }),
+      region: args.region,
+    });
+
+    this.regionalTopicArn = regional?.topicArn;
+    this.globalTopicArn = global?.topicArn;
+    this.dashboardName = dashboard.dashboardName;
+    this.dashboardUrl = pulumi.interpolate`https://console.aws.amazon.com/cloudwatch/home?region=${region}#dashboards/dashboard/${dashboard.dashboardName}`;
+    this.registerOutputs({
+      regionalTopicArn: this.regionalTopicArn,
+      globalTopicArn: this.globalTopicArn,
+      dashboardName: this.dashboardName,
+      dashboardUrl: this.dashboardUrl,
+    });
+  }
+
+  /** Names that must be unique in the account without Pulumi's random suffix carry the stack's name. */
+  private stackScopedName(role: keyof ServiceAlarmsChildren & string, instance?: string): string {
+    return `${this.children.name(role, instance)}-${pulumi.getStack()}`;
+  }
+
+  private alarmGroup(place: AlarmPlace, region: string | undefined, args: ServiceAlarmsArgs): AlarmGroup {
+    const existing = args.topicArns?.[place];
+    const topicArn = existing ? pulumi.output(existing) : this.createTopic(place, region, args.emails ?? []);
+    return { place, region, topicArn, alarms: [] };
+  }
+
+  /**
+   * A topic encrypted with its own customer-managed key: CloudWatch cannot publish to a topic under
+   * the AWS-managed SNS key, whose policy nobody can extend to `cloudwatch.amazonaws.com`.
+   */
+  private createTopic(place: AlarmPlace, region: string | undefined, emails: string[]): pulumi.Output<string> {
+    const key = this.children.create(
+      aws.kms.Key,
+      "topicKey",
+      { description: `Encrypts the alarm topic ${this.children.name("topic", place)}; CloudWatch may use it`, enableKeyRotation: true, region, tags: this.tags },
+      {},
+      place,
+    );
+    // The policy needs the account id, which the key's own ARN carries: a separate KeyPolicy avoids
+    // looking it up, and the topic waits for it so that no alarm publishes before CloudWatch may.
+    const keyPolicy = this.children.create(aws.kms.KeyPolicy, "topicKeyPolicy", { keyId: key.id, policy: key.arn.apply(topicKeyPolicy), region }, {}, place);
+    this.children.create(aws.kms.Alias, "topicKeyAlias", { namePrefix: `alias/${this.children.name("topic", place)}-`, targetKeyId: key.id, region }, {}, place);
+    const topic = this.children.create(aws.sns.Topic, "topic", { kmsMasterKeyId: key.arn, region, tags: this.tags }, { dependsOn: [keyPolicy] }, place);
+    this.children.create(aws.sns.TopicPolicy, "topicPolicy", { arn: topic.arn, policy: topic.arn.apply(alarmTopicPolicy), region }, {}, place);
+    // Named by address, not position: removing one recipient must not re-create (and make everyone
+    // re-confirm) the others' subscriptions.
+    for (const email of emails) {
+      this.children.create(aws.sns.TopicSubscription, "subscription", { topic: topic.arn, protocol: "email", endpoint: email, region }, {}, `${place}-${email}`);
+    }
+    return topic.arn;
+  }
+
+  /**
+   * An alarm of `group`. It has no actions of its own: the group's composite alarm pages, once, for
+   * all of them.
+   *
+   * Missing data is treated per kind of metric: counts are not published when nothing happened, so a
+   * missing count is a zero ("notBreaching"); a rate or percentile over no traffic says nothing either
+   * way, so those alarms keep their state ("ignore") and a quiet night neither raises nor clears them.
+   */
+  private metricAlarm(
+    group: AlarmGroup,
+    role: MetricAlarmRole,
+    instance: string,
+    args: aws.cloudwatch.MetricAlarmArgs,
+    opts: pulumi.CustomResourceOptions = {},
+  ): void {
+    const alarm = this.children.create(aws.cloudwatch.MetricAlarm, role, { ...args, region: group.region, tags: this.tags }, opts, instance);
+    group.alarms.push(alarm);
+  }
+
+  private alarmOnLambda(group: AlarmGroup, lambda: AlarmedLambda, thresholds: AlarmThresholds): void {
+    const served = servedDimensions(lambda);
+    // Reserved concurrency belongs to the function and is shared by all its versions, so throttles
+    // and concurrency are watched for the whole function.
+    const wholeFunction = { FunctionName: lambda.functionName };
+    this.metricAlarm(group, "lambdaErrors", lambda.name, {
+      alarmDescription: `${lambda.name}: ${thresholds.lambdaErrors} or more Lambda errors in 5 minutes. Check the function's log group for the failing requests.`,
+      namespace: "AWS/Lambda",
+      metricName: "Errors",
+      dimensions: served,
+      statistic: "Sum",
+      period: 300,
+      evaluationPeriods: 1,
+      threshold: thresholds.lambdaErrors,
+      comparisonOperator: "GreaterThanOrEqualToThreshold",
+      treatMissingData: "notBreaching",
+    });
+    this.metricAlarm(group, "lambdaThrottles", lambda.name, {
+      alarmDescription: `${lambda.name}: ${thresholds.lambdaThrottles} or more Lambda throttles in 5 minutes: requests are turned away for lack of concurrency.`,
+      namespace: "AWS/Lambda",
+      metricName: "Throttles",
+      dimensions: wholeFunction,
+      statistic: "Sum",
+      period: 300,
+      evaluationPeriods: 1,
+      threshold: thresholds.lambdaThrottles,
+      comparisonOperator: "GreaterThanOrEqualToThreshold",
+      treatMissingData: "notBreaching",
+    });
+    const durationLimitMs = Math.round(lambda.timeoutSeconds * 1000 * thresholds.durationShareOfTimeout);
+    this.metricAlarm(group, "lambdaDuration", lambda.name, {
+      alarmDescription: `${lambda.name}: p99 duration above ${durationLimitMs} ms (${thresholds.durationShareOfTimeout} of the ${lambda.timeoutSeconds} s timeout) in 2 of 3 five-minute periods: requests are close to timing out.`,
+      namespace: "AWS/Lambda",
+      metricName: "Duration",
+      dimensions: served,
+      extendedStatistic: "p99",
+      evaluateLowSampleCountPercentiles: "ignore",
+      period: 300,
+      evaluationPeriods: 3,
+      datapointsToAlarm: 2,
+      threshold: durationLimitMs,
+      comparisonOperator: "GreaterThanThreshold",
+      treatMissingData: "ignore",
+    });
+    if (lambda.reservedConcurrency !== undefined) {
+      const concurrencyLimit = Math.ceil(lambda.reservedConcurrency * thresholds.concurrencyShareOfReserved);
+      this.metricAlarm(group, "lambdaConcurrency", lambda.name, {
+        alarmDescription: `${lambda.name}: ${concurrencyLimit} or more concurrent executions of the ${lambda.reservedConcurrency} reserved, in 3 of 5 minutes: throttling is near.`,
+        namespace: "AWS/Lambda",
+        metricName: "ConcurrentExecutions",
+        dimensions: wholeFunction,
+        statistic: "Maximum",
+        period: 60,
+        evaluationPeriods: 5,
+        datapointsToAlarm: 3,
+        threshold: concurrencyLimit,
+        comparisonOperator: "GreaterThanOrEqualToThreshold",
+        treatMissingData: "notBreaching",
+      });
+    }
+    if (lambda.emitsRequestMetrics) {
+      this.metricAlarm(group, "signatureFailures", lambda.name, {
+        alarmDescription: `${lambda.name}: ${thresholds.signatureFailuresPerMinute} or more refused signatures per minute at the origin, in 3 of 5 minutes. The edge checks signatures first, so these got past it: look for a keyring the edge and the origin disagree on.`,
+        namespace: METRICS_NAMESPACE,
+        metricName: "SignatureFailures",
+        dimensions: wholeFunction,
+        statistic: "Sum",
+        period: 60,
+        evaluationPeriods: 5,
+        datapointsToAlarm: 3,
+        threshold: thresholds.signatureFailuresPerMinute,
+        comparisonOperator: "GreaterThanOrEqualToThreshold",
+        treatMissingData: "notBreaching",
+      });
+    }
+  }
+
+  private alarmOnDistribution(group: AlarmGroup, distribution: AlarmedDistribution, thresholds: AlarmThresholds): void {
+    const dimensions = { DistributionId: distribution.distributionId, Region: "Global" };
+    // 403ErrorRate is one of the distribution's additional metrics, published only once subscribed.
+    const subscription = this.children.create(
+      aws.cloudfront.MonitoringSubscription,
+      "monitoringSubscription",
+      {
+        distributionId: distribution.distributionId,
+        monitoringSubscription: { realtimeMetricsSubscriptionConfig: { realtimeMetricsSubscriptionStatus: "Enabled" } },
+      },
+      {},
+      distribution.name,
+    );
+    const afterSubscription = { dependsOn: [subscription] };
+    this.metricAlarm(group, "distribution5xxRate", distribution.name, {
+      alarmDescription: `${distribution.name}: more than ${thresholds.cloudfront5xxRatePercent}% of viewer requests answered 5xx over 5 minutes.`,
+      namespace: "AWS/CloudFront",
+      metricName: "5xxErrorRate",
+      dimensions,
+      statistic: "Average",
+      period: 300,
+      evaluationPeriods: 1,
+      threshold: thresholds.cloudfront5xxRatePercent,
+      comparisonOperator: "GreaterThanThreshold",
+      treatMissingData: "ignore",
+    });
+    this.metricAlarm(
+      group,
+      "distribution403Ceiling",
+      distribution.name,
+      {
+        alarmDescription: `${distribution.name}: more than ${thresholds.cloudfront403RateCeilingPercent}% of viewer requests refused with 403 over 5 minutes, whatever the usual rate.`,
+        namespace: "AWS/CloudFront",
+        metricName: "403ErrorRate",
+        dimensions,
+        statistic: "Average",
+        period: 300,
+        evaluationPeriods: 1,
+        threshold: thresholds.cloudfront403RateCeilingPercent,
+        comparisonOperator: "GreaterThanThreshold",
+        treatMissingData: "ignore",
+      },
+      afterSubscription,
+    );
+    this.metricAlarm(
+      group,
+      "distribution403Anomaly",
+      distribution.name,
+      {
+        alarmDescription: `${distribution.name}: the 403 rate is above the band CloudWatch learned for it, for 10 minutes: a burst of bad or expired signatures.`,
+        metricQueries: [
+          {
+            id: "m1",
+            returnData: true,
+            metric: { namespace: "AWS/CloudFront", metricName: "403ErrorRate", dimensions, stat: "Average", period: 300 },
+          },
+          { id: "ad1", expression: `ANOMALY_DETECTION_BAND(m1, ${ANOMALY_BAND_WIDTH})`, label: "403ErrorRate (expected)", returnData: true },
+        ],
+        thresholdMetricId: "ad1",
+        comparisonOperator: "GreaterThanUpperThreshold",
+        evaluationPeriods: 2,
+        datapointsToAlarm: 2,
+        treatMissingData: "ignore",
+      },
+      afterSubscription,
+    );
+  }
+
+  private alarmOnEdgeFunction(group: AlarmGroup, edgeFunction: AlarmedEdgeFunction, thresholds: AlarmThresholds): void {
+    const dimensions = { FunctionName: edgeFunction.functionName, Region: "Global" };
+    const counted = { namespace: "AWS/CloudFront", dimensions, statistic: "Sum", period: 300, evaluationPeriods: 1, comparisonOperator: "GreaterThanOrEqualToThreshold", treatMissingData: "notBreaching" };
+    this.metricAlarm(group, "edgeFunctionErrors", edgeFunction.name, {
+      ...counted,
+      alarmDescription: `${edgeFunction.name}: ${thresholds.edgeFunctionErrors} or more CloudFront Function execution errors in 5 minutes; each one failed a viewer request.`,
+      metricName: "FunctionExecutionErrors",
+      threshold: thresholds.edgeFunctionErrors,
+    });
+    this.metricAlarm(group, "edgeFunctionThrottles", edgeFunction.name, {
+      ...counted,
+      alarmDescription: `${edgeFunction.name}: ${thresholds.edgeFunctionThrottles} or more CloudFront Function throttles in 5 minutes: the function exceeds its compute limit.`,
+      metricName: "FunctionThrottles",
+      threshold: thresholds.edgeFunctionThrottles,
+    });
+  }
+
+  private alarmOnServiceHealth(group: AlarmGroup, okActions: boolean): aws.cloudwatch.CompositeAlarm {
+    const alarmRule = pulumi.all(group.alarms.map((alarm) => alarm.name)).apply((names) => names.map((name) => `ALARM("${name}")`).join(" OR "));
+    return this.children.create(
+      aws.cloudwatch.CompositeAlarm,
+      "serviceUnhealthy",
+      {
+        alarmName: this.stackScopedName("serviceUnhealthy", group.place),
+        alarmDescription: `Service unhealthy: at least one of its ${group.place} alarms is firing. The dashboard shows which.`,
+        alarmRule,
+        alarmActions: [group.topicArn],
+        okActions: okActions ? [group.topicArn] : [],
+        region: group.region,
+        tags: this.tags,
+      },
+      {},
+      group.place,
+    );
+  }
+}
+
+function checkTargets(args: ServiceAlarmsArgs): void {
+  const places: [AlarmPlace, number][] = [
+    ["regional", args.lambdas?.length ?? 0],
+    ["global", (args.distributions?.length ?? 0) + (args.edgeFunctions?.length ?? 0)],
+  ];
+  if (places.every(([, count]) => count === 0)) throw new Error("ServiceAlarms needs at least one of lambdas, distributions or edgeFunctions.");
+  for (const [place, count] of places) {
+    if (count > 0 && !args.topicArns?.[place] && (args.emails ?? []).length === 0) {
+      throw new Error(`ServiceAlarms: ${place} alarms would notify nobody; give emails or topicArns.${place}.`);
+    }
+  }
+}
+
+/** The dimensions of the traffic a function serves: its alias when one is given. */
+function servedDimensions(lambda: AlarmedLambda): Dimensions {
+  if (lambda.aliasName === undefined) return { FunctionName: lambda.functionName };
+  return { FunctionName: lambda.functionName, Resource: pulumi.interpolate`${lambda.functionName}:${lambda.aliasName}` };
+}
+
+function arnParts(arn: string): { partition: string; region: string; account: string } {
+  const [, partition, , region, account] = arn.split(":");
+  return { partition, region, account };
+}
+
+/** The account administers the key; CloudWatch may use it to publish to the topic it encrypts. */
+function topicKeyPolicy(keyArn: string): string {
+  const { partition, account } = arnParts(keyArn);
+  return JSON.stringify({
+    Version: "2012-10-17",
+    Statement: [
+      { Sid: "AccountAdministersKey", Effect: "Allow", Principal: { AWS: `arn:${partition}:iam::${account}:root` }, Action: "kms:*", Resource: "*" },
+      // No source conditions here: the topic policy already limits publishing to this account's alarms.
+      {
+        Sid: "CloudWatchAlarmsEncrypt",
+        Effect: "Allow",
+        Principal: { Service: "cloudwatch.amazonaws.com" },
+        Action: ["kms:Decrypt", "kms:GenerateDataKey*"],
+        Resource: "*",
+      },
+    ],
+  });
+}
+
+/** Only this account's CloudWatch alarms in the topic's region may publish. */
+function alarmTopicPolicy(topicArn: string): string {
+  const { partition, region, account } = arnParts(topicArn);
+  return JSON.stringify({
+    Version: "2012-10-17",
+    Statement: [
+      {
+        Sid: "CloudWatchAlarmsPublish",
+        Effect: "Allow",
+        Principal: { Service: "cloudwatch.amazonaws.com" },
+        Action: "sns:Publish",
+        Resource: topicArn,
+        Condition: {
+          StringEquals: { "aws:SourceAccount": account },
+          ArnLike: { "aws:SourceArn": `arn:${partition}:cloudwatch:${region}:${account}:alarm:*` },
+        },
+      },
+    ],
+  });
+}
+
+/** A line of a metric widget: namespace, metric name, dimension names and values, then its options. */
+function metricLine(namespace: string, metricName: string, dimensions: Dimensions, options: Record<string, unknown>): unknown[] {
+  return [namespace, metricName, ...Object.entries(dimensions).flat(), options];
+}
+
+function metricWidget(title: string, region: pulumi.Input<string>, metrics: unknown[][], extra: Record<string, unknown> = {}) {
+  return { type: "metric", width: 8, height: 6, properties: { title, region, view: "timeSeries", period: 300, metrics, ...extra } };
+}
+
+function alarmStatusWidget(alarms: { arn: pulumi.Output<string> }[]) {
+  return { type: "alarm", width: 24, height: 4, properties: { title: "Alarms", alarms: alarms.map((alarm) => alarm.arn), sortBy: "stateUpdatedTimestamp" } };
+}
+
+function lambdaWidgets(lambda: AlarmedLambda, region: pulumi.Input<string>, thresholds: AlarmThresholds) {
+  const served = servedDimensions(lambda);
+  const wholeFunction = { FunctionName: lambda.functionName };
+  const widgets = [
+    metricWidget(`${lambda.name}: invocations, errors, throttles`, region, [
+      metricLine("AWS/Lambda", "Invocations", served, { stat: "Sum" }),
+      metricLine("AWS/Lambda", "Errors", served, { stat: "Sum" }),
+      metricLine("AWS/Lambda", "Throttles", wholeFunction, { stat: "Sum" }),
+    ]),
+    metricWidget(
+      `${lambda.name}: duration`,
+      region,
+      [metricLine("AWS/Lambda", "Duration", served, { stat: "p50" }), metricLine("AWS/Lambda", "Duration", served, { stat: "p99" })],
+      { annotations: { horizontal: [{ label: "alarm", value: Math.round(lambda.timeoutSeconds * 1000 * thresholds.durationShareOfTimeout) }] } },
+    ),
+    metricWidget(
+      `${lambda.name}: concurrency`,
+      region,
+      [metricLine("AWS/Lambda", "ConcurrentExecutions", wholeFunction, { stat: "Maximum" })],
+      lambda.reservedConcurrency === undefined ? {} : { annotations: { horizontal: [{ label: "reserved", value: lambda.reservedConcurrency }] } },
+    ),
+  ];
+  if (!lambda.emitsRequestMetrics) return widgets;
+  const search = (dimension: string, metricName: string) =>
+    pulumi.interpolate`SEARCH('{${METRICS_NAMESPACE},FunctionName,${dimension}} MetricName="${metricName}" FunctionName="${lambda.functionName}"', 'Sum', 60)`;
+  return [
+    ...widgets,
+    metricWidget(`${lambda.name}: requests by status class`, region, [[{ expression: search("StatusClass", "Requests"), id: "requests" }]], { period: 60 }),
+    metricWidget(
+      `${lambda.name}: signature failures`,
+      region,
+      [metricLine(METRICS_NAMESPACE, "SignatureFailures", wholeFunction, { stat: "Sum", label: "all codes" }), [{ expression: search("ErrorCode", "SignatureFailures"), id: "byCode" }]],
+      { period: 60, annotations: { horizontal: [{ label: "alarm", value: thresholds.signatureFailuresPerMinute }] } },
+    ),
+    metricWidget(`${lambda.name}: source bytes and transform time`, region, [
+      metricLine(METRICS_NAMESPACE, "SourceBytes", wholeFunction, { stat: "p99" }),
+      metricLine(METRICS_NAMESPACE, "TransformMs", wholeFunction, { stat: "p99", yAxis: "right" }),
+    ]),
+  ];
+}
+
+function distributionWidget(distribution: AlarmedDistribution) {
+  const dimensions = { DistributionId: distribution.distributionId, Region: "Global" };
+  return metricWidget(`${distribution.name}: error rates`, US_EAST_1, [
+    metricLine("AWS/CloudFront", "5xxErrorRate", dimensions, { stat: "Average" }),
+    metricLine("AWS/CloudFront", "4xxErrorRate", dimensions, { stat: "Average" }),
+    metricLine("AWS/CloudFront", "403ErrorRate", dimensions, { stat: "Average", id: "m1" }),
+    [{ expression: `ANOMALY_DETECTION_BAND(m1, ${ANOMALY_BAND_WIDTH})`, label: "403ErrorRate (expected)", id: "ad1" }],
+    metricLine("AWS/CloudFront", "Requests", dimensions, { stat: "Sum", yAxis: "right" }),
+  ]);
+}
+
+function edgeFunctionWidget(edgeFunction: AlarmedEdgeFunction) {
+  const dimensions = { FunctionName: edgeFunction.functionName, Region: "Global" };
+  return metricWidget(
+    `${edgeFunction.name}: CloudFront Function`,
+    US_EAST_1,
+    ["FunctionInvocations", "FunctionExecutionErrors", "FunctionValidationErrors", "FunctionThrottles"].map((metricName) =>
+      metricLine("AWS/CloudFront", metricName, dimensions, { stat: "Sum" }),
+    ),
+  );
+}
