@@ -9,7 +9,7 @@ import { dirname, join, resolve } from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { parse as parseYaml } from "yaml";
 import type { CapturedProgram, CapturedResource, CheckMode } from "./model";
-import { mockResourceState } from "./mock-state";
+import { mockInvokeResult, mockResourceState } from "./mock-state";
 
 /** The SDK's markers in serialized property values (see `@pulumi/pulumi/runtime/rpc`). */
 const SIG_KEY = "4dabf18193072939515e22adb298388d";
@@ -183,7 +183,7 @@ export async function captureProgram(options: CaptureOptions): Promise<CapturedP
         const result = mockResourceState({ type: args.type, name: args.name, seed, inputs: args.inputs, region: resourceRegion }, options.mode);
         return { id: result.id ?? "", state: result.state };
       },
-      call: (args) => args.inputs,
+      call: (args) => mockInvokeResult(args.token, region),
     },
     options.project,
     options.stack,

@@ -98,13 +98,36 @@ function computedOutputs(resource: NewResource): State {
   }
 }
 
+/**
+ * Pulumi auto-names a resource while checking its inputs, before the plan: a generated `name` (or a
+ * bucket's `bucket`) is known during preview, unlike ids and ARNs. A `namePrefix` is completed by
+ * the provider at create time, so it stays unknown.
+ */
+function knownInPreview(key: string, inputs: State): boolean {
+  return (key === "name" || key === "bucket") && inputs.namePrefix === undefined;
+}
+
 /** The state a resource has after the mocked create: known in update mode, computed parts unknown in preview. */
 export function mockResourceState(resource: NewResource, mode: CheckMode): { id: string | undefined; state: State } {
   const outputs = computedOutputs(resource);
   const computed = Object.fromEntries(
     Object.entries(outputs)
       .filter(([key]) => key !== "id" && resource.inputs[key] === undefined)
-      .map(([key, value]) => [key, mode === "preview" ? UNKNOWN_VALUE : value]),
+      .map(([key, value]) => [key, mode === "preview" && !knownInPreview(key, resource.inputs) ? UNKNOWN_VALUE : value]),
   );
   return { id: mode === "preview" ? undefined : String(outputs.id), state: { ...resource.inputs, ...computed } };
+}
+
+/** Answers for the provider functions a program may call; they run in preview as well. */
+export function mockInvokeResult(token: string, region: string): Record<string, unknown> {
+  switch (token) {
+    case "aws:index/getPartition:getPartition":
+      return { id: "aws", partition: "aws", dnsSuffix: "amazonaws.com", reverseDnsPrefix: "com.amazonaws" };
+    case "aws:index/getCallerIdentity:getCallerIdentity":
+      return { id: MOCK_ACCOUNT_ID, accountId: MOCK_ACCOUNT_ID, arn: `arn:aws:iam::${MOCK_ACCOUNT_ID}:user/check`, userId: "AIDACHECK" };
+    case "aws:index/getRegion:getRegion":
+      return { id: region, name: region, region, endpoint: `ec2.${region}.amazonaws.com` };
+    default:
+      return {};
+  }
 }

@@ -194,6 +194,10 @@ export class ImageEdge extends pulumi.ComponentResource {
   private readonly children: ChildFactory<ImageEdgeChildren>;
   private readonly tags: Record<string, string>;
   private readonly protect: boolean;
+  /** Where this stack deploys; policies are built from these so they are known during preview. */
+  private readonly partition: pulumi.Output<string>;
+  private readonly accountId: pulumi.Output<string>;
+  private readonly region: pulumi.Output<string>;
 
   constructor(name: string, args: ImageEdgeArgs, opts?: pulumi.ComponentResourceOptions) {
     super("rendorix:index:ImageEdge", name, {}, opts);
@@ -202,6 +206,9 @@ export class ImageEdge extends pulumi.ComponentResource {
     this.protect = args.protect ?? false;
     this.timeoutSeconds = args.timeoutSeconds ?? 30;
     this.reservedConcurrency = args.reservedConcurrency;
+    this.partition = aws.getPartitionOutput({}, { parent: this }).partition;
+    this.accountId = aws.getCallerIdentityOutput({}, { parent: this }).accountId;
+    this.region = aws.getRegionOutput({}, { parent: this }).region;
     const presets = args.presets ?? DEFAULT_PRESETS;
     const maxUrlLifetimeSeconds = args.maxUrlLifetimeSeconds ?? DEFAULT_MAX_URL_LIFETIME_SECONDS;
     const bundle = checkBundle(args.imageFunctionBundle ?? DEFAULT_IMAGE_FUNCTION_BUNDLE);
@@ -210,7 +217,7 @@ export class ImageEdge extends pulumi.ComponentResource {
     const originals = args.originalsBucket ?? this.createOriginalsBucket(args);
     const logsBucket = this.createLogsBucket(args.accessLogDays ?? 90);
     const keyring = this.createKeyring(args);
-    const imageFunction = this.createImageFunction(args, bundle, originals, keyring.secret, presets, maxUrlLifetimeSeconds);
+    const imageFunction = this.createImageFunction(args, bundle, originals, keyring, presets, maxUrlLifetimeSeconds);
     const edgeFunction = this.createEdgeFunction(presets, maxUrlLifetimeSeconds, keyring.store);
     const certificateArn = args.domain ? this.createCertificate(args.domain) : undefined;
     const distribution = this.createDistribution(args, imageFunction.url, edgeFunction, certificateArn);
@@ -259,8 +266,9 @@ export class ImageEdge extends pulumi.ComponentResource {
         },
       ],
     });
-    this.children.create(aws.s3.BucketPolicy, "originalsPolicy", { bucket: bucket.id, policy: denyInsecureTransport(bucket.arn) });
-    return { name: bucket.bucket, arn: bucket.arn };
+    const arn = this.bucketArn(bucket);
+    this.children.create(aws.s3.BucketPolicy, "originalsPolicy", { bucket: bucket.id, policy: denyInsecureTransport(arn) });
+    return { name: bucket.bucket, arn };
   }
 
   private createLogsBucket(expiryDays: number) {
@@ -271,6 +279,11 @@ export class ImageEdge extends pulumi.ComponentResource {
       rules: [{ id: "expire-access-logs", status: "Enabled", filter: {}, expiration: { days: expiryDays } }],
     });
     return bucket;
+  }
+
+  /** The bucket's ARN from its name, which Pulumi's auto-naming knows before the bucket exists. */
+  private bucketArn(bucket: aws.s3.Bucket): pulumi.Output<string> {
+    return pulumi.interpolate`arn:${this.partition}:s3:::${bucket.bucket}`;
   }
 
   /** All four public-access-block settings, bucket-owner-enforced ownership and default encryption. */
@@ -298,6 +311,7 @@ export class ImageEdge extends pulumi.ComponentResource {
 
   private createKeyring(args: ImageEdgeArgs) {
     const protect = { protect: this.protect };
+    const secretName = args.keyringSecretName ?? `${pulumi.getProject()}/${pulumi.getStack()}/url-signing-keyring`;
     const keys = args.signingKeys.map((kid) => ({
       kid,
       bytes: this.children.create(random.RandomBytes, "signingKey", { length: 32 }, protect, kid),
@@ -306,7 +320,7 @@ export class ImageEdge extends pulumi.ComponentResource {
       aws.secretsmanager.Secret,
       "keyringSecret",
       {
-        name: args.keyringSecretName ?? `${pulumi.getProject()}/${pulumi.getStack()}/url-signing-keyring`,
+        name: secretName,
         description: "URL-signing keyring (url-signing-v1); keys generated in this stack",
         kmsKeyId: args.kmsKeyArn,
         recoveryWindowInDays: this.protect ? 30 : 7,
@@ -319,7 +333,7 @@ export class ImageEdge extends pulumi.ComponentResource {
       .apply((texts) => JSON.stringify({ active: args.signingKeys[0], keys: Object.fromEntries(args.signingKeys.map((kid, i) => [kid, texts[i]])) }));
     this.children.create(aws.secretsmanager.SecretVersion, "keyringVersion", { secretId: secret.id, secretString: pulumi.secret(keyringJson) });
 
-    const store = this.children.create(aws.cloudfront.KeyValueStore, "keyValueStore", { comment: "Edge copy of the URL-signing keyring" }, protect);
+    const store = this.children.create(aws.cloudfront.KeyValueStore, "keyValueStore", { comment: "Edge copy of the URL-signing keyring", tags: this.tags }, protect);
     for (const { kid, bytes } of keys) {
       this.children.create(
         aws.cloudfront.KeyvaluestoreKey,
@@ -329,19 +343,21 @@ export class ImageEdge extends pulumi.ComponentResource {
         kid,
       );
     }
-    return { secret, store };
+    // Secrets Manager appends six random characters to a secret's ARN.
+    const arnPattern = pulumi.interpolate`arn:${this.partition}:secretsmanager:${this.region}:${this.accountId}:secret:${secretName}-??????`;
+    return { secret, arnPattern, store };
   }
 
   private createImageFunction(
     args: ImageEdgeArgs,
     bundle: string,
     originals: { name: pulumi.Input<string>; arn: pulumi.Input<string> },
-    keyringSecret: aws.secretsmanager.Secret,
+    keyring: { secret: aws.secretsmanager.Secret; arnPattern: pulumi.Output<string> },
     presets: Record<string, Preset>,
     maxUrlLifetimeSeconds: number,
   ) {
     const logs = this.children.create(aws.cloudwatch.LogGroup, "imageFunctionLogs", {
-      namePrefix: `/rendorix/${this.children.name("imageFunction")}-`,
+      name: `/rendorix/${pulumi.getStack()}/${this.children.name("imageFunction")}`,
       retentionInDays: args.logRetentionDays ?? 30,
       tags: this.tags,
     });
@@ -354,7 +370,12 @@ export class ImageEdge extends pulumi.ComponentResource {
     });
     this.children.create(aws.iam.RolePolicy, "imageFunctionPolicy", {
       role: role.id,
-      policy: imageFunctionPolicy(originals.arn, keyringSecret.arn, logs.arn, args.kmsKeyArn),
+      policy: imageFunctionPolicy(
+        originals.arn,
+        keyring.arnPattern,
+        pulumi.interpolate`arn:${this.partition}:logs:${this.region}:${this.accountId}:log-group:${logs.name}`,
+        args.kmsKeyArn,
+      ),
     });
     const fn = this.children.create(
       aws.lambda.Function,
@@ -374,7 +395,7 @@ export class ImageEdge extends pulumi.ComponentResource {
         environment: {
           variables: {
             RENDORIX_ORIGINALS_BUCKET: originals.name,
-            RENDORIX_KEYRING_SECRET_ARN: keyringSecret.arn,
+            RENDORIX_KEYRING_SECRET_ARN: keyring.secret.arn,
             RENDORIX_PRESETS: JSON.stringify(presets),
             RENDORIX_MAX_URL_LIFETIME_SECONDS: String(maxUrlLifetimeSeconds),
             ...(args.maxSourceBytes ? { RENDORIX_MAX_SOURCE_BYTES: String(args.maxSourceBytes) } : {}),
@@ -406,6 +427,7 @@ export class ImageEdge extends pulumi.ComponentResource {
       code: buildEdgeFunctionCode({ presets: presetFormats(presets), maxUrlLifetimeSeconds }),
       keyValueStoreAssociations: [store.arn],
       publish: true,
+      tags: this.tags,
     });
   }
 
@@ -548,7 +570,11 @@ export class ImageEdge extends pulumi.ComponentResource {
     });
     const policy = this.children.create(aws.s3.BucketPolicy, "logsPolicy", {
       bucket: bucket.id,
-      policy: logDeliveryPolicy(bucket.arn, source.arn),
+      policy: logDeliveryPolicy(
+        this.bucketArn(bucket),
+        this.accountId,
+        pulumi.interpolate`arn:${this.partition}:logs:${US_EAST_1}:${this.accountId}:delivery-source:*`,
+      ),
     });
     this.children.create(
       aws.cloudwatch.LogDelivery,
@@ -613,8 +639,8 @@ function denyInsecureTransport(bucketArn: pulumi.Input<string>): pulumi.Output<s
   );
 }
 
-function logDeliveryPolicy(bucketArn: pulumi.Output<string>, sourceArn: pulumi.Output<string>): pulumi.Output<string> {
-  return pulumi.all([bucketArn, sourceArn, denyInsecureTransport(bucketArn)]).apply(([arn, source, tlsOnly]) =>
+function logDeliveryPolicy(bucketArn: pulumi.Output<string>, accountId: pulumi.Output<string>, sourceArns: pulumi.Output<string>): pulumi.Output<string> {
+  return pulumi.all([bucketArn, accountId, sourceArns, denyInsecureTransport(bucketArn)]).apply(([arn, account, sources, tlsOnly]) =>
     policyDocument([
       ...JSON.parse(tlsOnly).Statement,
       {
@@ -623,7 +649,10 @@ function logDeliveryPolicy(bucketArn: pulumi.Output<string>, sourceArn: pulumi.O
         Principal: { Service: "delivery.logs.amazonaws.com" },
         Action: "s3:PutObject",
         Resource: `${arn}/AWSLogs/*`,
-        Condition: { StringEquals: { "s3:x-amz-acl": "bucket-owner-full-control" }, ArnLike: { "aws:SourceArn": source } },
+        Condition: {
+          StringEquals: { "s3:x-amz-acl": "bucket-owner-full-control", "aws:SourceAccount": account },
+          ArnLike: { "aws:SourceArn": sources },
+        },
       },
     ]),
   );
