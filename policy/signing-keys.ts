@@ -1,0 +1,265 @@
+/**
+ * `no-shared-hmac-secrets` (mandatory): URL-signing keys are generated in the stack that uses them,
+ * live under a stack-scoped name, and never reach a Lambda environment, a CloudFront Function's
+ * code or a stack output. The markers it relies on are in the pack's README (a public contract).
+ */
+import { createHash } from "node:crypto";
+import { configStrings, containsUnknown, field, isRecord, isUnknown, knownString, knownStrings, Report, resourceLabel, StackResource, StackRule } from "./model";
+import { listOf } from "./policy-documents";
+import { CLOUDFRONT, LAMBDA, PULUMI, RANDOM_KEY_SOURCES, SECRETS_MANAGER } from "./resource-types";
+import { identifiersOf, StackIndex } from "./stack-index";
+
+export const KEYRING_TAG = "rendorix:purpose";
+export const KEYRING_PURPOSE = "url-signing-keyring";
+const KEYRING_NAME = /hmac|signing-key|url-signing/i;
+const KEY_ENTRY_PREFIX = "kid:";
+const SECRET_VALUE_PROPERTIES = ["secretString", "secretBinary", "secretStringWo"];
+/** Shorter strings are not keys (url-signing-v1 keys are base64 of at least 32 bytes) and would match by accident. */
+const MIN_KEY_TEXT_LENGTH = 16;
+const GENERATE_FIX = "generate the key in this stack with random.RandomBytes (length >= 32) and build the value from its output";
+
+/** Lowercase hex SHA-256 of a key's text, as `deniedKeyFingerprints` lists them. */
+export function keyFingerprint(text: string): string {
+  return createHash("sha256").update(text, "utf8").digest("hex");
+}
+
+interface KeyText {
+  holder: StackResource;
+  label: string;
+  text: string;
+}
+
+type SecretKind = { keyring: true; tagged: boolean } | { keyring: false } | { undecidableBecause: string };
+
+function classifySecret(secret: StackResource): SecretKind {
+  const purpose = field(secret.inputs.tags, KEYRING_TAG);
+  if (purpose === KEYRING_PURPOSE) return { keyring: true, tagged: true };
+  const names = [secret.inputs.name, secret.inputs.namePrefix];
+  if (names.some((name) => KEYRING_NAME.test(knownString(name) ?? ""))) return { keyring: true, tagged: false };
+  if (knownString(purpose) !== undefined) return { keyring: false };
+  const unknown = [...(names.some(isUnknown) ? ["name"] : []), ...(isUnknown(purpose) ? ["tags"] : [])];
+  if (unknown.length > 0) return { undecidableBecause: `its ${unknown.join(" and ")} ${unknown.length > 1 ? "are" : "is"} unknown during preview` };
+  return { keyring: false };
+}
+
+function containsStackName(name: string, stack: string): boolean {
+  const escaped = stack.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+  return new RegExp(`(^|[^A-Za-z0-9])${escaped}($|[^A-Za-z0-9])`).test(name);
+}
+
+/** The key texts in a keyring value: each entry of its `keys` map, or the whole text when it is not url-signing-v1 JSON. */
+function keyringTexts(holder: StackResource, value: string): KeyText[] {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(value);
+  } catch {
+    parsed = undefined;
+  }
+  const keys = field(parsed, "keys");
+  if (isRecord(keys)) {
+    return Object.entries(keys).flatMap(([kid, text]) => (typeof text === "string" ? [{ holder, label: `key '${kid}'`, text }] : []));
+  }
+  return [{ holder, label: "its value", text: value }];
+}
+
+class KeyMaterial {
+  /** Resources whose outputs hold key material: keyring versions, key entries and the random resources behind them. */
+  readonly holders = new Map<string, StackResource>();
+  readonly texts: KeyText[] = [];
+
+  constructor(
+    private readonly index: StackIndex,
+    private readonly report: Report,
+  ) {}
+
+  /** Checks that `resource`'s value comes from a random resource of this stack, and records it as key material. */
+  checkValueSource(resource: StackResource, properties: readonly string[], what: string, advice = ""): void {
+    this.holders.set(resource.urn, resource);
+    const present = properties.filter((property) => resource.inputs[property] !== undefined);
+    const sources = present.flatMap((property) => this.index.sources(resource, property));
+    const randoms = sources.filter((source) => (RANDOM_KEY_SOURCES as readonly string[]).includes(source.type));
+    for (const random of randoms) this.holders.set(random.urn, random);
+
+    const isStackReference = (candidate: StackResource) => candidate.type === PULUMI.stackReference;
+    const stackReference = sources.find(isStackReference) ?? sources.map((source) => this.index.findUpstream(source, isStackReference)).find(Boolean);
+    if (stackReference) {
+      this.report(`${resourceLabel(resource)} ${what}: its value comes from ${resourceLabel(stackReference)}, i.e. from another stack${advice}. Fix: ${GENERATE_FIX}.`, resource.urn);
+    }
+    if (randoms.length > 0) return;
+    if (present.length === 0) {
+      this.report(`${resourceLabel(resource)} ${what}: it sets no value in this stack${advice}. Fix: ${GENERATE_FIX}.`, resource.urn);
+      return;
+    }
+    const origin = present.some((property) => containsUnknown(resource.inputs[property]))
+      ? `its value is unknown during preview and comes from ${sources.length > 0 ? sources.map(resourceLabel).join(", ") : "no resource"}, none of them a random.RandomBytes or random.RandomPassword of this stack`
+      : "its value is a literal or a config value: it comes from no random.RandomBytes or random.RandomPassword of this stack";
+    this.report(`${resourceLabel(resource)} ${what}: ${origin}${advice}. Fix: ${GENERATE_FIX}.`, resource.urn);
+  }
+
+  addText(holder: StackResource, label: string, value: unknown): void {
+    const text = knownString(value);
+    if (text !== undefined) this.texts.push({ holder, label, text });
+  }
+
+  /** Key texts found inside the known strings of `value`. */
+  leakedIn(value: unknown): KeyText[] {
+    const strings = knownStrings(value);
+    return this.texts.filter((key) => key.text.length >= MIN_KEY_TEXT_LENGTH && strings.some((candidate) => candidate.includes(key.text)));
+  }
+
+  /** Key holders among `urns`. */
+  holdersAmong(urns: readonly string[]): StackResource[] {
+    return urns.flatMap((urn) => this.holders.get(urn) ?? []);
+  }
+}
+
+function leakMessage(keys: KeyText[]): string {
+  return keys.map((key) => `${key.label} of ${resourceLabel(key.holder)} (SHA-256 ${keyFingerprint(key.text)})`).join(", ");
+}
+
+function checkKeyrings(index: StackIndex, stack: string, material: KeyMaterial, report: Report): void {
+  const versions = index.ofType(SECRETS_MANAGER.secretVersion);
+  for (const secret of index.ofType(SECRETS_MANAGER.secret)) {
+    const kind = classifySecret(secret);
+    if ("undecidableBecause" in kind) {
+      report(
+        `${resourceLabel(secret)} may be a URL-signing keyring but ${kind.undecidableBecause}, so the policy cannot tell. ` +
+          `Fix: tag it ${KEYRING_TAG}=${KEYRING_PURPOSE} if it is one, or ${KEYRING_TAG}=<its purpose> if it is not.`,
+        secret.urn,
+      );
+      continue;
+    }
+    if (!kind.keyring) continue;
+    const advice = kind.tagged ? "" : ` (it is treated as a keyring because of its name; tag it ${KEYRING_TAG}=${KEYRING_PURPOSE})`;
+
+    const name = secret.inputs.name;
+    if (isUnknown(name)) {
+      report(`${resourceLabel(secret)} is a URL-signing keyring whose name is unknown during preview, so it cannot be shown stack-scoped${advice}. Fix: build its name from the stack name, or leave it auto-named.`, secret.urn);
+    } else if (typeof name === "string" && !containsStackName(name, stack)) {
+      report(
+        `${resourceLabel(secret)} is a URL-signing keyring named '${name}', which does not contain the stack name '${stack}', so every stack shares that name${advice}. ` +
+          `Fix: put the stack name in it (e.g. 'rendorix/${stack}/url-signing-keyring') or leave it auto-named.`,
+        secret.urn,
+      );
+    }
+
+    const identifiers = identifiersOf(secret, ["name"]);
+    const own = versions.filter((version) => index.refersTo(version, "secretId", secret, identifiers));
+    if (own.length === 0) {
+      const untraced = versions.filter((version) => index.untraceable(version, "secretId", [SECRETS_MANAGER.secret]));
+      const note = untraced.length > 0 ? ` (${untraced.map(resourceLabel).join(", ")}: secret unknown during preview and not traceable to a secret of this stack)` : "";
+      report(`${resourceLabel(secret)} is a URL-signing keyring with no SecretVersion in this stack${note}, so its value cannot be shown generated here${advice}. Fix: ${GENERATE_FIX} in an aws.secretsmanager.SecretVersion.`, secret.urn);
+    }
+    for (const version of own) {
+      material.checkValueSource(version, SECRET_VALUE_PROPERTIES, `holds the value of keyring ${resourceLabel(secret)}`, advice);
+      for (const property of SECRET_VALUE_PROPERTIES) {
+        const value = knownString(version.inputs[property]);
+        if (value !== undefined) material.texts.push(...keyringTexts(version, value));
+      }
+    }
+  }
+}
+
+function checkKeyValueStoreEntries(index: StackIndex, material: KeyMaterial): void {
+  for (const entry of index.ofType(CLOUDFRONT.keyValueStoreKey)) {
+    const key = entry.inputs.key;
+    if (isUnknown(key)) {
+      material.checkValueSource(entry, ["value"], "is a KeyValueStore entry whose key is unknown during preview, so it may hold a signing key");
+    } else if (typeof key === "string" && key.startsWith(KEY_ENTRY_PREFIX)) {
+      material.checkValueSource(entry, ["value"], `holds signing key '${key}'`);
+      material.addText(entry, `key '${key}'`, entry.inputs.value);
+    }
+  }
+  for (const entries of index.ofType(CLOUDFRONT.keyValueStoreKeysExclusive)) {
+    const pairs = entries.inputs.resourceKeyValuePairs;
+    const keyPairs = listOf(pairs).filter((pair) => isUnknown(pair) || isUnknown(field(pair, "key")) || (knownString(field(pair, "key")) ?? "").startsWith(KEY_ENTRY_PREFIX));
+    if (keyPairs.length === 0) continue;
+    material.checkValueSource(entries, ["resourceKeyValuePairs"], "holds KeyValueStore entries that are, or may be, signing keys");
+    for (const pair of keyPairs) material.addText(entries, `key '${knownString(field(pair, "key")) ?? "?"}'`, field(pair, "value"));
+  }
+}
+
+function checkDeniedFingerprints(material: KeyMaterial, denied: Set<string>, report: Report): void {
+  for (const key of material.texts) {
+    const fingerprint = keyFingerprint(key.text);
+    if (denied.has(fingerprint)) {
+      report(`${resourceLabel(key.holder)} holds ${key.label} whose SHA-256 fingerprint ${fingerprint} is in deniedKeyFingerprints (another stack's key). Fix: ${GENERATE_FIX}.`, key.holder.urn);
+    }
+  }
+}
+
+function checkLeaks(index: StackIndex, material: KeyMaterial, report: Report): void {
+  const fix = "pass the keyring's ARN and read the key at run time (the image Lambda) or from the KeyValueStore (the edge function)";
+  for (const fn of index.ofType(LAMBDA.function)) {
+    const holders = material.holdersAmong(fn.propertyDependencies.environment ?? []);
+    if (holders.length > 0) {
+      report(`${resourceLabel(fn)} has environment variables built from ${holders.map(resourceLabel).join(", ")}, which hold URL-signing key material. Fix: ${fix}.`, fn.urn);
+    }
+    const variables = field(fn.inputs.environment, "variables");
+    for (const [variable, value] of isRecord(variables) ? Object.entries(variables) : []) {
+      const leaked = material.leakedIn(value);
+      if (leaked.length > 0) report(`${resourceLabel(fn)} has environment variable '${variable}' containing ${leakMessage(leaked)}. Fix: ${fix}.`, fn.urn);
+    }
+  }
+  for (const fn of index.ofType(CLOUDFRONT.function)) {
+    const holders = material.holdersAmong(fn.propertyDependencies.code ?? []);
+    if (holders.length > 0) {
+      report(`${resourceLabel(fn)} has code built from ${holders.map(resourceLabel).join(", ")}, which hold URL-signing key material. Fix: ${fix}.`, fn.urn);
+    }
+    const leaked = material.leakedIn(fn.inputs.code);
+    if (leaked.length > 0) report(`${resourceLabel(fn)} has code containing ${leakMessage(leaked)}. Fix: ${fix}.`, fn.urn);
+  }
+}
+
+function checkOutputs(index: StackIndex, material: KeyMaterial, allowUntraced: readonly string[], report: Report): void {
+  const { outputs, outputDependencies } = index.view;
+  const fix = "export the keyring's ARN, never its value";
+  for (const [name, value] of Object.entries(outputs)) {
+    const dependencies = outputDependencies?.[name];
+    const holders = material.holdersAmong(dependencies ?? []);
+    if (holders.length > 0) report(`Stack output '${name}' is built from ${holders.map(resourceLabel).join(", ")}, which hold URL-signing key material. Fix: ${fix}.`);
+    const leaked = material.leakedIn(value);
+    if (leaked.length > 0) report(`Stack output '${name}' contains ${leakMessage(leaked)}. Fix: ${fix}.`);
+    if (dependencies === undefined && material.holders.size > 0 && containsUnknown(value) && !allowUntraced.includes(name)) {
+      report(
+        `Stack output '${name}' is unknown during preview and the engine does not say which resources it came from, so it cannot be shown free of key material. ` +
+          "Fix: if it carries no key (an ARN, an id, a hostname), list it in this policy's allowUntracedOutputs; `npm run check` traces outputs offline.",
+      );
+    }
+  }
+}
+
+export const noSharedHmacSecrets: StackRule = {
+  scope: "stack",
+  name: "no-shared-hmac-secrets",
+  description: "URL-signing keys are generated in this stack, kept under a stack-scoped name, and never exposed in Lambda environments, edge code or stack outputs.",
+  enforcementLevel: "mandatory",
+  remediation:
+    `Tag the keyring secret ${KEYRING_TAG}=${KEYRING_PURPOSE}, name it with the stack name (or let Pulumi auto-name it), build every SecretVersion and 'kid:' KeyValueStore entry ` +
+    "from a random.RandomBytes of this stack (never a literal, config value or stack reference), and hand consumers the keyring's ARN instead of its value.",
+  configSchema: {
+    properties: {
+      deniedKeyFingerprints: {
+        type: "array",
+        items: { type: "string", pattern: "^[0-9a-f]{64}$" },
+        default: [],
+        description: "Lowercase hex SHA-256 fingerprints of key texts that must never appear in this stack (e.g. prod's keys when checking dev).",
+      },
+      allowUntracedOutputs: {
+        type: "array",
+        items: { type: "string" },
+        default: [],
+        description: "Stack outputs known to carry no key material, accepted when the engine reports them unknown during preview without their sources.",
+      },
+    },
+  },
+  check(stack, config, report) {
+    const index = new StackIndex(stack);
+    const material = new KeyMaterial(index, report);
+    checkKeyrings(index, stack.stack, material, report);
+    checkKeyValueStoreEntries(index, material);
+    checkDeniedFingerprints(material, new Set(configStrings(config, "deniedKeyFingerprints").map((fingerprint) => fingerprint.toLowerCase())), report);
+    checkLeaks(index, material, report);
+    checkOutputs(index, material, configStrings(config, "allowUntracedOutputs"), report);
+  },
+};

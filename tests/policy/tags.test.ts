@@ -1,0 +1,46 @@
+import assert from "node:assert/strict";
+import { UNKNOWN_VALUE } from "../../check/model";
+import { SNS } from "../../policy/resource-types";
+import { assertViolatesOnly, evaluate, ProgramBuilder } from "../support/captured";
+
+const POLICY = "required-tags";
+
+function untaggedStack(mode: "update" | "preview" = "update"): ProgramBuilder {
+  const p = new ProgramBuilder(mode);
+  delete p.config["aws:defaultTags"];
+  return p;
+}
+
+describe(POLICY, () => {
+  it("passes tags from the default provider's stack config (the fixtures' default)", () => {
+    const p = new ProgramBuilder("update");
+    p.add(SNS.topic, "alerts", {});
+    assert.deepEqual(evaluate(p), []);
+  });
+
+  it("passes tags set on the resource, and default tags of an explicit provider", () => {
+    const p = untaggedStack();
+    p.add(SNS.topic, "alerts", { tags: { service: "rendorix", environment: "dev" } });
+    const provider = p.add("pulumi:providers:aws", "tagged", { region: "eu-west-1", defaultTags: JSON.stringify({ tags: { service: "rendorix", environment: "dev" } }) });
+    p.add(SNS.topic, "edge-alerts", {}, { provider });
+    assert.deepEqual(evaluate(p), []);
+  });
+
+  it("fails a resource missing a required tag", () => {
+    const p = untaggedStack();
+    p.add(SNS.topic, "alerts", { tags: { service: "rendorix" } });
+    assertViolatesOnly(evaluate(p), POLICY, /Topic 'alerts' lacks the tag environment/);
+  });
+
+  it("checks the tags named in config", () => {
+    const p = new ProgramBuilder("update");
+    p.add(SNS.topic, "alerts", {});
+    assertViolatesOnly(evaluate(p, { [POLICY]: { requiredTags: ["team"] } }), POLICY, /lacks the tag team/);
+  });
+
+  it("says so when the tags are unknown during preview", () => {
+    const p = untaggedStack("preview");
+    p.add(SNS.topic, "alerts", { tags: UNKNOWN_VALUE });
+    assertViolatesOnly(evaluate(p), POLICY, /lacks the tags service, environment \(some of its tags are unknown during preview\)/);
+  });
+});
