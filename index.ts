@@ -5,6 +5,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { ImageEdge } from "./components/image-edge";
+import { LambdaCanary } from "./components/lambda-canary";
 import { ServiceAlarms } from "./components/service-alarms";
 import { CONFIG_NAMESPACE, readStackConfig } from "./stack-config";
 
@@ -23,6 +24,7 @@ const edge = new ImageEdge("rendorix", {
   domain: settings.domain,
   priceClass: settings.priceClass,
   protect: settings.protect,
+  gradualRollout: true,
   tags,
 });
 
@@ -46,6 +48,8 @@ const alarms = new ServiceAlarms("rendorix", {
   tags,
 });
 
+const canary = new LambdaCanary("rendorix", { rollbackAlarms: alarms.regionalAlarmNames, tags });
+
 export const hostname = edge.hostname;
 export const baseUrl = edge.baseUrl;
 export const distributionId = edge.distributionId;
@@ -57,3 +61,6 @@ export const functionAliasArn = edge.functionAliasArn;
 export const alarmTopicArn = alarms.regionalTopicArn;
 export const globalAlarmTopicArn = alarms.globalTopicArn;
 export const dashboardUrl = alarms.dashboardUrl;
+export const functionVersion = edge.functionVersion;
+export const deployApplication = canary.applicationName;
+export const deploymentGroup = canary.deploymentGroupName;

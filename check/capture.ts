@@ -86,6 +86,7 @@ interface RegisterRequest {
   getProvider(): string;
   getObject(): { toJavaScript(): unknown } | undefined;
   getDependenciesList(): string[];
+  getIgnorechangesList(): string[];
   getPropertydependenciesMap(): { forEach(callback: (value: { getUrnsList(): string[] }, key: string) => void): void };
 }
 
@@ -131,6 +132,7 @@ function capturedResource(request: RegisterRequest, urn: string): CapturedResour
     secretPaths,
     dependencies: request.getDependenciesList(),
     propertyDependencies,
+    ignoreChanges: request.getIgnorechangesList(),
   };
 }
 
@@ -147,6 +149,7 @@ function readResource(request: ReadRequest, urn: string): CapturedResource {
     secretPaths,
     dependencies: request.getDependenciesList(),
     propertyDependencies: {},
+    ignoreChanges: [],
   };
 }
 

@@ -28,6 +28,8 @@ export interface CapturedResource {
   dependencies: string[];
   /** Input property name to the URNs its value came from. */
   propertyDependencies: Record<string, string[]>;
+  /** Properties whose changes Pulumi leaves alone (`ignoreChanges`). */
+  ignoreChanges: string[];
 }
 
 export interface CapturedProgram {

@@ -149,6 +149,12 @@ export interface ImageEdgeArgs {
    */
   protect?: boolean;
   /**
+   * Leave the alias `live` to a gradual rollout (see `LambdaCanary`): Pulumi publishes each new
+   * version, and a CodeDeploy deployment moves the alias to it, so Pulumi ignores the alias's version.
+   * @default false — every `pulumi up` points the alias at the new version at once
+   */
+  gradualRollout?: boolean;
+  /**
    * Tags on every taggable child.
    * @default {}
    */
@@ -186,6 +192,8 @@ export class ImageEdge extends pulumi.ComponentResource {
   public readonly functionName: pulumi.Output<string>;
   public readonly functionAliasName: pulumi.Output<string>;
   public readonly functionAliasArn: pulumi.Output<string>;
+  /** The latest published version, which a gradual rollout moves the alias to. */
+  public readonly functionVersion: pulumi.Output<string>;
   public readonly edgeFunctionName: pulumi.Output<string>;
   /** Timeout of the image Lambda, for alarms that compare its duration to it. */
   public readonly timeoutSeconds: number;
@@ -234,6 +242,7 @@ export class ImageEdge extends pulumi.ComponentResource {
     this.functionName = imageFunction.fn.name;
     this.functionAliasName = imageFunction.alias.name;
     this.functionAliasArn = imageFunction.alias.arn;
+    this.functionVersion = imageFunction.fn.version;
     this.edgeFunctionName = edgeFunction.name;
     this.registerOutputs({
       hostname: this.hostname,
@@ -244,6 +253,7 @@ export class ImageEdge extends pulumi.ComponentResource {
       keyringSecretArn: this.keyringSecretArn,
       functionName: this.functionName,
       functionAliasArn: this.functionAliasArn,
+      functionVersion: this.functionVersion,
     });
   }
 
@@ -406,11 +416,12 @@ export class ImageEdge extends pulumi.ComponentResource {
       },
       { dependsOn: [logs] },
     );
-    const alias = this.children.create(aws.lambda.Alias, "imageFunctionAlias", {
-      name: "live",
-      functionName: fn.name,
-      functionVersion: fn.version,
-    });
+    const alias = this.children.create(
+      aws.lambda.Alias,
+      "imageFunctionAlias",
+      { name: "live", functionName: fn.name, functionVersion: fn.version },
+      { ignoreChanges: args.gradualRollout ? ["functionVersion", "routingConfig"] : [] },
+    );
     const url = this.children.create(aws.lambda.FunctionUrl, "imageFunctionUrl", {
       functionName: fn.name,
       qualifier: alias.name,

@@ -225,6 +225,8 @@ export class ServiceAlarms extends pulumi.ComponentResource {
   public readonly globalTopicArn: pulumi.Output<string> | undefined;
   public readonly dashboardName: pulumi.Output<string>;
   public readonly dashboardUrl: pulumi.Output<string>;
+  /** Names of the alarms beside the functions: the rollback triggers of a gradual rollout. */
+  public readonly regionalAlarmNames: pulumi.Output<string>[];
 
   private readonly children: ChildFactory<ServiceAlarmsChildren>;
   private readonly tags: Record<string, string>;
@@ -262,6 +264,7 @@ export class ServiceAlarms extends pulumi.ComponentResource {
       region: args.region,
     });
 
+    this.regionalAlarmNames = regional?.alarms.map((alarm) => alarm.name) ?? [];
     this.regionalTopicArn = regional?.topicArn;
     this.globalTopicArn = global?.topicArn;
     this.dashboardName = dashboard.dashboardName;

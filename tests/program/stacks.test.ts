@@ -212,15 +212,32 @@ describe("the program under mocks", function () {
     assert.equal(bucket(dev).forceDestroy, true);
   });
 
+  it("leaves the alias to a CodeDeploy canary that rolls back on the function's alarms", () => {
+    const program = captured.prod.update;
+    const alias = onlyResourceOfType(program, "aws:lambda/alias:Alias");
+    assert.deepEqual(alias.ignoreChanges, ["functionVersion", "routingConfig"]);
+    const group = onlyResourceOfType(program, "aws:codedeploy/deploymentGroup:DeploymentGroup");
+    assert.equal(group.inputs.deploymentConfigName, "CodeDeployDefault.LambdaCanary10Percent5Minutes");
+    assert.deepEqual(group.inputs.deploymentStyle, { deploymentOption: "WITH_TRAFFIC_CONTROL", deploymentType: "BLUE_GREEN" });
+    assert.deepEqual(group.inputs.autoRollbackConfiguration, { enabled: true, events: ["DEPLOYMENT_FAILURE", "DEPLOYMENT_STOP_ON_ALARM"] });
+    const regionalAlarms = resourcesOfType(program, "aws:cloudwatch/metricAlarm:MetricAlarm").filter((alarm) => alarm.inputs.region !== "us-east-1");
+    const rollbackAlarms = (group.inputs.alarmConfiguration as { alarms: string[] }).alarms;
+    assert.equal(rollbackAlarms.length, regionalAlarms.length);
+    assert.ok(regionalAlarms.every((alarm) => dependsThrough(group, "alarmConfiguration", alarm)));
+  });
+
   it("exports the service's coordinates and never a key", () => {
     assert.deepEqual(Object.keys(captured.prod.update.outputs).sort(), [
       "alarmTopicArn",
       "baseUrl",
       "dashboardUrl",
+      "deployApplication",
+      "deploymentGroup",
       "distributionArn",
       "distributionId",
       "functionAliasArn",
       "functionName",
+      "functionVersion",
       "globalAlarmTopicArn",
       "hostname",
       "keyringSecretArn",

@@ -58,6 +58,7 @@ export class ProgramBuilder {
       secretPaths: [],
       dependencies,
       propertyDependencies,
+      ignoreChanges: [],
     });
     return urn;
   }
