@@ -1,7 +1,9 @@
 import { strict as assert } from "node:assert";
 import type { CapturedProgram } from "../../check/model";
 import { UNKNOWN_VALUE } from "../../check/model";
-import { captureStack, dependsThrough, onlyResourceOfType, resourcesOfType } from "../support/program";
+import { join } from "node:path";
+import { evaluatePolicyPack, loadPolicyPackConfig } from "../../check/evaluate";
+import { captureStack, dependsThrough, onlyResourceOfType, PROJECT_DIR, resourcesOfType } from "../support/program";
 
 const STACKS = ["dev", "prod"] as const;
 
@@ -244,5 +246,12 @@ describe("the program under mocks", function () {
       "originalsBucketName",
     ]);
     assert.equal(captured.prod.update.outputs.baseUrl, "https://img.example.com");
+  });
+
+  it("lists every output in the policy config the real engine needs, and the pack agrees none carries a key", () => {
+    const config = loadPolicyPackConfig(join(PROJECT_DIR, "deploy/policy-config.json"));
+    const allowed = config["no-shared-hmac-secrets"].properties.allowUntracedOutputs as string[];
+    assert.deepEqual([...allowed].sort(), Object.keys(captured.prod.update.outputs).sort());
+    for (const stack of STACKS) assert.deepEqual(evaluatePolicyPack(captured[stack].preview, config), []);
   });
 });
