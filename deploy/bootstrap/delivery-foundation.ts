@@ -1,0 +1,181 @@
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import { ChildFactory, type Transforms } from "../../components/transform";
+import {
+  DELIVERY_ROLE_PATH,
+  type DeliveryScope,
+  deployStatements,
+  deploySubjects,
+  GITHUB_OIDC_AUDIENCE,
+  GITHUB_OIDC_HOST,
+  githubTrustPolicy,
+  policyDocument,
+  PROGRAM_PREFIX,
+  previewStatements,
+  previewSubjects,
+  tlsOnlyBucketPolicy,
+} from "./permissions";
+
+/** The resource arguments each child of a `DeliveryFoundation` is built from, by role. */
+export interface DeliveryFoundationChildren {
+  stateKey: aws.kms.KeyArgs;
+  stateKeyAlias: aws.kms.AliasArgs;
+  stateBucket: aws.s3.BucketArgs;
+  statePublicAccessBlock: aws.s3.BucketPublicAccessBlockArgs;
+  stateOwnership: aws.s3.BucketOwnershipControlsArgs;
+  stateEncryption: aws.s3.BucketServerSideEncryptionConfigurationArgs;
+  stateVersioning: aws.s3.BucketVersioningArgs;
+  stateLifecycle: aws.s3.BucketLifecycleConfigurationArgs;
+  statePolicy: aws.s3.BucketPolicyArgs;
+  githubOidcProvider: aws.iam.OpenIdConnectProviderArgs;
+  previewRole: aws.iam.RoleArgs;
+  previewPolicy: aws.iam.RolePolicyArgs;
+  deployRole: aws.iam.RoleArgs;
+  deployPolicy: aws.iam.RolePolicyArgs;
+}
+
+export interface DeliveryFoundationArgs {
+  /**
+   * The only GitHub repository whose workflows may assume the roles.
+   * @example "example-org/rendorix"
+   */
+  githubRepository: string;
+  /** The stack these resources deliver (`dev`, `prod`); also the GitHub environment of its deploy jobs. */
+  environment: string;
+  /** The AWS account the stack lives in; part of the state bucket's name. */
+  accountId: string;
+  /** Region of the state bucket and the secrets key. */
+  region: string;
+  /**
+   * Create the account's GitHub OIDC provider. An account has one per URL: set false when another
+   * stack of the same account created it.
+   * @default true
+   */
+  createGithubOidcProvider?: boolean;
+  /**
+   * Route 53 zones the program writes records in (its `hostedZoneId`).
+   * @default none
+   */
+  hostedZoneIds?: string[];
+  /**
+   * Days a replaced or deleted state file stays recoverable.
+   * @default 90
+   */
+  noncurrentStateDays?: number;
+  /**
+   * Tags on every taggable child.
+   * @default {}
+   */
+  tags?: Record<string, string>;
+  /** Adjust any child before it is created, by role. */
+  transform?: Transforms<DeliveryFoundationChildren>;
+}
+
+/**
+ * What a stack's delivery needs before its first `pulumi up`: a private, versioned, KMS-encrypted
+ * state bucket for Pulumi's self-managed backend (which locks with objects under `.pulumi/locks/`),
+ * a KMS key and alias for the stack's `awskms://` secrets provider, GitHub's OIDC provider, and two
+ * roles for GitHub Actions: one that previews (read-only) and one that deploys, bound to the
+ * stack's GitHub environment. The state bucket and the key are protected from deletion.
+ */
+export class DeliveryFoundation extends pulumi.ComponentResource {
+  public readonly stateBucketName: pulumi.Output<string>;
+  /** `pulumi login` URL of the state backend. */
+  public readonly backendUrl: pulumi.Output<string>;
+  /** `--secrets-provider` of `pulumi stack init`. */
+  public readonly secretsProvider: pulumi.Output<string>;
+  public readonly previewRoleArn: pulumi.Output<string>;
+  public readonly deployRoleArn: pulumi.Output<string>;
+
+  constructor(name: string, args: DeliveryFoundationArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("rendorix:bootstrap:DeliveryFoundation", name, {}, opts);
+    const children = new ChildFactory<DeliveryFoundationChildren>(this, name, args.transform);
+    const tags = args.tags ?? {};
+    const keep = { protect: true };
+    const keyAliasName = `alias/${PROGRAM_PREFIX}-${args.environment}-secrets`;
+
+    const key = children.create(
+      aws.kms.Key,
+      "stateKey",
+      { description: `Pulumi state and secrets of the ${PROGRAM_PREFIX} ${args.environment} stack`, enableKeyRotation: true, deletionWindowInDays: 30, tags },
+      keep,
+    );
+    children.create(aws.kms.Alias, "stateKeyAlias", { name: keyAliasName, targetKeyId: key.arn });
+
+    const bucket = children.create(aws.s3.Bucket, "stateBucket", { bucket: `${PROGRAM_PREFIX}-state-${args.environment}-${args.accountId}`, tags }, keep);
+    children.create(aws.s3.BucketPublicAccessBlock, "statePublicAccessBlock", {
+      bucket: bucket.id,
+      blockPublicAcls: true,
+      blockPublicPolicy: true,
+      ignorePublicAcls: true,
+      restrictPublicBuckets: true,
+    });
+    children.create(aws.s3.BucketOwnershipControls, "stateOwnership", { bucket: bucket.id, rule: { objectOwnership: "BucketOwnerEnforced" } });
+    children.create(aws.s3.BucketServerSideEncryptionConfiguration, "stateEncryption", {
+      bucket: bucket.id,
+      rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms", kmsMasterKeyId: key.arn }, bucketKeyEnabled: true }],
+    });
+    children.create(aws.s3.BucketVersioning, "stateVersioning", { bucket: bucket.id, versioningConfiguration: { status: "Enabled" } });
+    children.create(aws.s3.BucketLifecycleConfiguration, "stateLifecycle", {
+      bucket: bucket.id,
+      rules: [
+        {
+          id: "expire-replaced-state",
+          status: "Enabled",
+          filter: {},
+          noncurrentVersionExpiration: { noncurrentDays: args.noncurrentStateDays ?? 90 },
+          // Every released lock leaves a delete marker behind.
+          expiration: { expiredObjectDeleteMarker: true },
+          abortIncompleteMultipartUpload: { daysAfterInitiation: 7 },
+        },
+      ],
+    });
+    children.create(aws.s3.BucketPolicy, "statePolicy", { bucket: bucket.id, policy: bucket.arn.apply(tlsOnlyBucketPolicy) });
+
+    const oidcProviderArn =
+      args.createGithubOidcProvider === false
+        ? pulumi.output(`arn:aws:iam::${args.accountId}:oidc-provider/${GITHUB_OIDC_HOST}`)
+        : children.create(aws.iam.OpenIdConnectProvider, "githubOidcProvider", { url: `https://${GITHUB_OIDC_HOST}`, clientIdLists: [GITHUB_OIDC_AUDIENCE], tags }).arn;
+
+    const scope: pulumi.Output<DeliveryScope> = pulumi.all([bucket.arn, key.arn]).apply(([stateBucketArn, stateKeyArn]) => ({
+      accountId: args.accountId,
+      environment: args.environment,
+      stateBucketArn,
+      stateKeyArn,
+      stateKeyAliasArn: `arn:aws:kms:${args.region}:${args.accountId}:${keyAliasName}`,
+      hostedZoneIds: args.hostedZoneIds ?? [],
+    }));
+    const roleName = (purpose: string) => `github-${PROGRAM_PREFIX}-${args.environment}-${purpose}`;
+    const previewRole = children.create(aws.iam.Role, "previewRole", {
+      name: roleName("preview"),
+      path: DELIVERY_ROLE_PATH,
+      description: `GitHub Actions previews of the ${args.environment} stack (read-only)`,
+      assumeRolePolicy: oidcProviderArn.apply((arn) => githubTrustPolicy(arn, previewSubjects(args.githubRepository))),
+      maxSessionDuration: 3600,
+      tags,
+    });
+    children.create(aws.iam.RolePolicy, "previewPolicy", { role: previewRole.id, policy: scope.apply((s) => policyDocument(previewStatements(s))) });
+    const deployRole = children.create(aws.iam.Role, "deployRole", {
+      name: roleName("deploy"),
+      path: DELIVERY_ROLE_PATH,
+      description: `GitHub Actions deploys of the ${args.environment} stack, from its GitHub environment only`,
+      assumeRolePolicy: oidcProviderArn.apply((arn) => githubTrustPolicy(arn, deploySubjects(args.githubRepository, args.environment))),
+      maxSessionDuration: 3600,
+      tags,
+    });
+    children.create(aws.iam.RolePolicy, "deployPolicy", { role: deployRole.id, policy: scope.apply((s) => policyDocument(deployStatements(s))) });
+
+    this.stateBucketName = bucket.bucket;
+    this.backendUrl = pulumi.interpolate`s3://${bucket.bucket}?region=${args.region}&awssdk=v2`;
+    this.secretsProvider = pulumi.output(`awskms://${keyAliasName}?region=${args.region}`);
+    this.previewRoleArn = previewRole.arn;
+    this.deployRoleArn = deployRole.arn;
+    this.registerOutputs({
+      stateBucketName: this.stateBucketName,
+      backendUrl: this.backendUrl,
+      secretsProvider: this.secretsProvider,
+      previewRoleArn: this.previewRoleArn,
+      deployRoleArn: this.deployRoleArn,
+    });
+  }
+}

@@ -1,0 +1,254 @@
+import { strict as assert } from "node:assert";
+import { readdirSync } from "node:fs";
+import { dirname } from "node:path";
+import { DEFAULT_PROBE_KEY, SMOKE_PRESET } from "../../tools/smoke";
+import { type Job, lintWorkflow, lintWorkflowText, needsOf, readWorkflow, type Step, WORKFLOWS_DIR } from "./workflow-lint";
+
+const FILES = ["ci.yml", "deploy-stack.yml", "deploy.yml", "preview.yml"];
+
+function stepsOf(job: Job): Step[] {
+  return job.steps ?? [];
+}
+
+function usesAction(step: Step, action: string): boolean {
+  return step.uses?.split("@")[0] === action;
+}
+
+function onlyStep(job: Job, predicate: (step: Step) => boolean, what: string): Step {
+  const found = stepsOf(job).filter(predicate);
+  assert.equal(found.length, 1, `one step that ${what}`);
+  return found[0];
+}
+
+function indexOfStep(job: Job, predicate: (step: Step) => boolean): number {
+  return stepsOf(job).findIndex(predicate);
+}
+
+describe("GitHub workflows", () => {
+  it("are ci, preview, deploy and the per-stack deploy it calls", () => {
+    assert.deepEqual(readdirSync(WORKFLOWS_DIR).sort(), FILES);
+  });
+
+  for (const file of FILES) {
+    it(`${file} parses, has a workflow's shape, pins every action and references only what exists`, () => {
+      assert.deepEqual(lintWorkflow(file), []);
+    });
+  }
+
+  it("the lint finds an unpinned action, a missing step, job or input, a missing script and a missing permissions block", () => {
+    const broken = [
+      "name: broken",
+      "on: { push: {} }",
+      "permissions: {}",
+      "jobs:",
+      "  a:",
+      "    runs-on: ubuntu-24.04",
+      "    timeout-minutes: 5",
+      "    needs: nowhere",
+      "    permissions: { contents: read }",
+      "    steps:",
+      "      - uses: actions/checkout@v4",
+      "      - run: npm run no-such-script && npx tsx tools/no-such-file.ts",
+      "      - run: echo ${{ steps.later.outputs.x }} ${{ inputs.nothing }}",
+      "      - id: later",
+      "        run: echo",
+      "  b:",
+      "    runs-on: ubuntu-24.04",
+      "    timeout-minutes: 5",
+      "    steps: [{ run: echo }]",
+    ].join("\n");
+    assert.deepEqual(lintWorkflowText(broken, "broken.yml"), ["broken.yml/jobs/b: must have required property 'permissions'"]);
+    const problems = lintWorkflowText(broken.replace(/\n  b:[\s\S]*$/, ""), "broken.yml");
+    assert.deepEqual(problems, [
+      "broken.yml: jobs.a: actions/checkout@v4 is not pinned to a full commit SHA",
+      'broken.yml: jobs.a.steps[2].run: no step "later" before it',
+      'broken.yml: jobs.a.steps[2].run: no input "nothing"',
+      'broken.yml: jobs.a.needs: no job "nowhere"',
+      'broken.yml: jobs.a.steps[1]: npm script "no-such-script" does not exist',
+      "broken.yml: jobs.a.steps[1]: tools/no-such-file.ts does not exist",
+    ]);
+  });
+
+  it("pin one commit per action across all workflows", () => {
+    const pins = new Map<string, Set<string>>();
+    for (const file of FILES) {
+      for (const job of Object.values(readWorkflow(file).jobs)) {
+        for (const step of stepsOf(job)) {
+          if (!step.uses || step.uses.startsWith("./")) continue;
+          const [action, sha] = step.uses.split("@");
+          pins.set(action, (pins.get(action) ?? new Set()).add(sha));
+        }
+      }
+    }
+    for (const [action, shas] of pins) assert.equal(shas.size, 1, `${action} is pinned to ${[...shas].join(", ")}`);
+    assert.deepEqual([...pins.keys()].sort(), [
+      "actions/checkout",
+      "actions/download-artifact",
+      "actions/setup-node",
+      "actions/upload-artifact",
+      "aws-actions/configure-aws-credentials",
+      "pulumi/actions",
+    ]);
+  });
+
+  it("install the policy pack from its lockfile before every Pulumi run that uses it", () => {
+    for (const file of FILES) {
+      for (const [jobId, job] of Object.entries(readWorkflow(file).jobs)) {
+        const pulumi = indexOfStep(job, (step) => usesAction(step, "pulumi/actions"));
+        if (pulumi < 0) continue;
+        assert.equal(stepsOf(job)[pulumi].with?.policyPacks, "policy", `${file} jobs.${jobId}`);
+        assert.equal(stepsOf(job)[pulumi].with?.policyPackConfigs, "deploy/policy-config.json", `${file} jobs.${jobId}`);
+        const install = indexOfStep(job, (step) => step.run === "npm ci --prefix policy");
+        assert.ok(install >= 0 && install < pulumi, `${file} jobs.${jobId} installs the pack first`);
+      }
+    }
+  });
+
+  it("grant nothing at the top level and each job only what its steps use", () => {
+    for (const file of FILES) {
+      const workflow = readWorkflow(file);
+      assert.deepEqual(workflow.permissions, {}, `${file}: top-level permissions`);
+      for (const [jobId, job] of Object.entries(workflow.jobs)) {
+        const where = `${file} jobs.${jobId}`;
+        const granted = job.permissions ?? {};
+        if (job.uses) {
+          const called = readWorkflow(job.uses.replace("./.github/workflows/", ""));
+          const needed: Record<string, string> = {};
+          for (const calledJob of Object.values(called.jobs)) Object.assign(needed, calledJob.permissions);
+          assert.deepEqual(granted, needed, `${where}: grants what the called jobs use`);
+          continue;
+        }
+        const steps = stepsOf(job);
+        const expected: Record<string, string> = {};
+        if (steps.some((step) => usesAction(step, "actions/checkout"))) expected.contents = "read";
+        if (steps.some((step) => usesAction(step, "aws-actions/configure-aws-credentials"))) expected["id-token"] = "write";
+        if (steps.some((step) => step.with?.["comment-on-pr"] === true)) expected["pull-requests"] = "write";
+        if (steps.some((step) => step.run?.includes("gh issue create"))) expected.issues = "write";
+        assert.deepEqual(granted, expected, where);
+      }
+    }
+  });
+
+  describe("ci.yml", () => {
+    const workflow = readWorkflow("ci.yml");
+    const job = workflow.jobs.test;
+
+    it("runs on every push and pull request: npm ci, typecheck, test, build, then the offline check of dev and prod", () => {
+      assert.deepEqual(Object.keys(workflow.on).sort(), ["pull_request", "push"]);
+      assert.equal(workflow.on.push, null, "every branch");
+      assert.deepEqual(
+        stepsOf(job).flatMap((step) => (step.run ? [step.run] : [])),
+        ["npm ci", "npm run typecheck", "npm test", "npm run build", "npm run check -- --stack dev", "npm run check -- --stack prod"],
+      );
+    });
+
+    it("needs no cloud credentials", () => {
+      assert.ok(!stepsOf(job).some((step) => step.uses?.startsWith("aws-actions/") || step.uses?.startsWith("pulumi/")));
+      assert.equal(job.permissions?.["id-token"], undefined);
+    });
+  });
+
+  describe("preview.yml", () => {
+    const workflow = readWorkflow("preview.yml");
+    const job = workflow.jobs.preview;
+    const pulumi = onlyStep(job, (step) => usesAction(step, "pulumi/actions"), "runs the Pulumi action");
+
+    it("runs for pull requests, again when a label is added or removed", () => {
+      assert.deepEqual(Object.keys(workflow.on), ["pull_request"]);
+      const types = (workflow.on.pull_request as { types: string[] }).types;
+      for (const type of ["opened", "synchronize", "reopened", "labeled", "unlabeled"]) assert.ok(types.includes(type), type);
+    });
+
+    it("previews dev and prod with the read-only preview role, under the policy pack, and comments on the pull request", () => {
+      assert.deepEqual(job.strategy?.matrix?.include?.map((entry) => entry.stack), ["dev", "prod"]);
+      for (const entry of job.strategy?.matrix?.include ?? []) assert.match(entry.role, new RegExp(`vars\\.RENDORIX_${entry.stack.toUpperCase()}_PREVIEW_ROLE_ARN`));
+      const credentials = onlyStep(job, (step) => usesAction(step, "aws-actions/configure-aws-credentials"), "assumes a role");
+      assert.equal(credentials.with?.["role-to-assume"], "${{ matrix.role }}");
+      assert.equal(pulumi.with?.command, "preview");
+      assert.equal(pulumi.with?.policyPacks, "policy");
+      assert.equal(pulumi.with?.["comment-on-pr"], true);
+      assert.equal(pulumi.with?.["stack-name"], "${{ matrix.stack }}");
+    });
+
+    it("runs the guard on the JSON preview with the pull request's labels, and never for a fork", () => {
+      const preview = indexOfStep(job, (step) => /pulumi preview .*--json/.test(step.run ?? ""));
+      const guard = indexOfStep(job, (step) => (step.run ?? "").includes("tools/plan-guard.ts"));
+      assert.ok(preview > indexOfStep(job, (step) => step === pulumi) && guard > preview, "the guard reads the JSON preview made before it");
+      const guardStep = stepsOf(job)[guard];
+      assert.match(guardStep.run!, /"preview-\$STACK\.json" .*--labels-json "\$PR_LABELS"/);
+      assert.equal(guardStep.env?.PR_LABELS, "${{ toJSON(github.event.pull_request.labels.*.name) }}");
+      assert.equal(job.if, "github.event.pull_request.head.repo.full_name == github.repository");
+    });
+  });
+
+  describe("deploy.yml and deploy-stack.yml", () => {
+    const deploy = readWorkflow("deploy.yml");
+    const stack = readWorkflow("deploy-stack.yml");
+    const { plan, apply } = stack.jobs;
+    const up = onlyStep(apply, (step) => usesAction(step, "pulumi/actions"), "runs pulumi up");
+
+    it("deploys main: builds once, then dev, then prod after dev, each with the same artifact", () => {
+      assert.deepEqual(deploy.on.push, { branches: ["main"] });
+      const builds = Object.entries(deploy.jobs).filter(([, job]) => stepsOf(job).some((step) => step.run === "npm run build"));
+      assert.deepEqual(builds.map(([id]) => id), ["build"]);
+      const upload = onlyStep(deploy.jobs.build, (step) => usesAction(step, "actions/upload-artifact"), "uploads the bundle");
+      assert.equal(upload.with?.name, "${{ steps.name.outputs.artifact }}");
+      for (const [id, needs] of [["dev", ["build"]], ["prod", ["build", "dev"]]] as const) {
+        const job = deploy.jobs[id];
+        assert.equal(job.uses, "./.github/workflows/deploy-stack.yml");
+        assert.deepEqual(needsOf(job), needs);
+        assert.equal(job.with?.stack, id);
+        assert.equal(job.with?.artifact, "${{ needs.build.outputs.artifact }}");
+        assert.equal(job.with?.["artifact-sha256"], "${{ needs.build.outputs.sha256 }}");
+        assert.equal(job.with?.["deploy-role"], `\${{ vars.RENDORIX_${id.toUpperCase()}_DEPLOY_ROLE_ARN }}`);
+      }
+    });
+
+    it("plans with the preview role under the policy pack, then updates in the stack's GitHub environment held to that plan", () => {
+      const preview = onlyStep(plan, (step) => usesAction(step, "pulumi/actions"), "previews");
+      assert.equal(preview.with?.command, "preview");
+      assert.equal(preview.with?.policyPacks, "policy");
+      assert.equal(preview.with?.plan, "plan-${{ inputs.stack }}.json");
+      assert.equal(onlyStep(plan, (step) => usesAction(step, "aws-actions/configure-aws-credentials"), "assumes a role").with?.["role-to-assume"], "${{ inputs.preview-role }}");
+
+      assert.deepEqual(needsOf(apply), ["plan"]);
+      assert.deepEqual(apply.environment, { name: "${{ inputs.stack }}", url: "${{ steps.up.outputs.baseUrl }}" });
+      assert.equal(onlyStep(apply, (step) => usesAction(step, "aws-actions/configure-aws-credentials"), "assumes a role").with?.["role-to-assume"], "${{ inputs.deploy-role }}");
+      assert.equal(up.with?.command, "up");
+      assert.equal(up.with?.policyPacks, "policy");
+      assert.equal(up.with?.plan, "${{ inputs.use-plan && format('plan-{0}.json', inputs.stack) || '' }}");
+      for (const job of [plan, apply]) {
+        assert.ok(stepsOf(job).some((step) => step.run?.includes("sha256sum --check")), "checks it deploys the artifact built for the run");
+        assert.ok(!stepsOf(job).some((step) => step.run?.includes("npm run build")), "never builds again");
+      }
+    });
+
+    it("shifts live to the published version through CodeDeploy and waits for it, then smoke-tests and publishes the address, nothing secret", () => {
+      const upIndex = indexOfStep(apply, (step) => step === up);
+      const shift = indexOfStep(apply, (step) => /aws deploy create-deployment[\s\S]*aws deploy wait deployment-successful/.test(step.run ?? ""));
+      const probe = indexOfStep(apply, (step) => (step.run ?? "").includes("samples/coffee.png") && (step.run ?? "").includes("/smoke/probe.png"));
+      const smoke = indexOfStep(apply, (step) => (step.run ?? "").startsWith("npm run smoke -- "));
+      const summary = indexOfStep(apply, (step) => (step.run ?? "").includes("GITHUB_STEP_SUMMARY"));
+      assert.ok(upIndex < shift && shift < probe && probe < smoke && smoke < summary, `order: up ${upIndex}, shift ${shift}, probe ${probe}, smoke ${smoke}, summary ${summary}`);
+      assert.deepEqual(stepsOf(apply)[shift].env, {
+        FUNCTION: "${{ steps.up.outputs.functionName }}",
+        TARGET: "${{ steps.up.outputs.functionVersion }}",
+        APPLICATION: "${{ steps.up.outputs.deployApplication }}",
+        GROUP: "${{ steps.up.outputs.deploymentGroup }}",
+      });
+      assert.equal(stepsOf(apply)[smoke].env?.KEYRING_SECRET_ARN, "${{ steps.up.outputs.keyringSecretArn }}");
+      const probeRun = stepsOf(apply)[probe].run!;
+      assert.ok(probeRun.includes(`"s3://$BUCKET/${DEFAULT_PROBE_KEY}"`), "uploads the key the smoke test signs by default");
+      assert.ok(probeRun.includes(`--paths '/${SMOKE_PRESET}/${dirname(DEFAULT_PROBE_KEY)}/*'`), "drops the cached variants the smoke test would get");
+      const published = Object.values(stepsOf(apply)[summary].env ?? {}).join(" ");
+      assert.deepEqual([...published.matchAll(/steps\.up\.outputs\.(\w+)/g)].map((match) => match[1]).sort(), ["baseUrl", "hostname"]);
+      assert.doesNotMatch(published, /secret/i);
+    });
+
+    it("reports a failure of any job", () => {
+      const notify = deploy.jobs.notify;
+      assert.equal(notify.if, "failure()");
+      assert.deepEqual(needsOf(notify).sort(), Object.keys(deploy.jobs).filter((id) => id !== "notify").sort());
+    });
+  });
+});
