@@ -5,7 +5,7 @@ import { evaluatePolicyPack } from "../../check/evaluate";
 import { MOCK_ACCOUNT_ID } from "../../check/mock-state";
 import type { CapturedProgram, CapturedResource } from "../../check/model";
 import { readStackConfig, type StackConfig } from "../../stack-config";
-import { captureStack, dependsThrough, onlyResourceOfType, PROJECT_DIR, resourcesOfType } from "../support/program";
+import { captureStack, captureStacks, dependsThrough, onlyResourceOfType, PROJECT_DIR, resourcesOfType, type StackCaptures } from "../support/program";
 
 const STACKS = ["dev", "prod"] as const;
 const STACK_REGION = "eu-west-1";
@@ -143,13 +143,8 @@ function seriesOf(line: unknown[]): { namespace: unknown; metricName: unknown; d
 
 describe("ServiceAlarms on the image edge", function () {
   this.timeout(120_000);
-  const captured: Record<string, { preview: CapturedProgram; update: CapturedProgram }> = {};
-
-  before(async () => {
-    for (const stack of STACKS) {
-      captured[stack] = { preview: await captureStack(stack, "preview"), update: await captureStack(stack, "update") };
-    }
-  });
+  const captured: StackCaptures = {};
+  before(() => captureStacks(STACKS, captured));
 
   for (const stack of STACKS) {
     describe(`stack ${stack}`, () => {

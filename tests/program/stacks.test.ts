@@ -3,7 +3,7 @@ import type { CapturedProgram } from "../../check/model";
 import { UNKNOWN_VALUE } from "../../check/model";
 import { join } from "node:path";
 import { evaluatePolicyPack, loadPolicyPackConfig } from "../../check/evaluate";
-import { captureStack, dependsThrough, onlyResourceOfType, PROJECT_DIR, resourcesOfType } from "../support/program";
+import { captureStacks, dependsThrough, onlyResourceOfType, PROJECT_DIR, resourcesOfType, type StackCaptures } from "../support/program";
 
 const STACKS = ["dev", "prod"] as const;
 
@@ -25,13 +25,8 @@ function asList(value: string | string[]): string[] {
 
 describe("the program under mocks", function () {
   this.timeout(120_000);
-  const captured: Record<string, { preview: CapturedProgram; update: CapturedProgram }> = {};
-
-  before(async () => {
-    for (const stack of STACKS) {
-      captured[stack] = { preview: await captureStack(stack, "preview"), update: await captureStack(stack, "update") };
-    }
-  });
+  const captured: StackCaptures = {};
+  before(() => captureStacks(STACKS, captured));
 
   for (const stack of STACKS) {
     describe(`stack ${stack}`, () => {

@@ -33,3 +33,10 @@ export function onlyResourceOfType(program: CapturedProgram, type: string): Capt
 export function dependsThrough(resource: CapturedResource, property: string, source: CapturedResource): boolean {
   return (resource.propertyDependencies[property] ?? []).includes(source.urn);
 }
+
+export type StackCaptures = Record<string, { preview: CapturedProgram; update: CapturedProgram }>;
+
+/** Captures our program for each stack in both modes, filling `into` (for use in a mocha `before`). */
+export async function captureStacks(stacks: readonly string[], into: StackCaptures): Promise<void> {
+  for (const stack of stacks) into[stack] = { preview: await captureStack(stack, "preview"), update: await captureStack(stack, "update") };
+}
