@@ -61,7 +61,7 @@ export function sniffSourceFormat(bytes: Buffer): SourceFormat | null {
 }
 
 /** Encoder settings per format, chosen so AVIF of a 20 MP source stays far inside a 30 s timeout. */
-function encode(pipeline: Sharp, format: OutputFormat, quality: number | undefined): Sharp {
+export function encode(pipeline: Sharp, format: OutputFormat, quality: number | undefined): Sharp {
   switch (format) {
     case "jpeg":
       return pipeline.jpeg({ quality: quality ?? 80, progressive: true, mozjpeg: false });
