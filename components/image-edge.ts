@@ -7,6 +7,7 @@ import { buildEdgeFunctionCode } from "../edge-fn/build";
 import { FORMAT_HEADER } from "../image-fn/formats";
 import { DEFAULT_PRESETS, type Preset, presetFormats } from "../image-fn/presets";
 import { DEFAULT_MAX_URL_LIFETIME_SECONDS, isValidKeyId } from "../image-fn/url-signing";
+import { denyInsecureTransport, policyDocument, serviceTrustPolicy } from "./policy-documents";
 import { ChildFactory, type Transforms } from "./transform";
 
 /** Marker the policy pack reads to recognise a URL-signing keyring secret. */
@@ -279,7 +280,7 @@ export class ImageEdge extends pulumi.ComponentResource {
       ],
     });
     const arn = this.bucketArn(bucket);
-    this.children.create(aws.s3.BucketPolicy, "originalsPolicy", { bucket: bucket.id, policy: denyInsecureTransport(arn) });
+    this.children.create(aws.s3.BucketPolicy, "originalsPolicy", { bucket: bucket.id, policy: tlsOnlyPolicy(arn) });
     return { name: bucket.bucket, arn };
   }
 
@@ -374,10 +375,7 @@ export class ImageEdge extends pulumi.ComponentResource {
       tags: this.tags,
     });
     const role = this.children.create(aws.iam.Role, "imageFunctionRole", {
-      assumeRolePolicy: JSON.stringify({
-        Version: "2012-10-17",
-        Statement: [{ Effect: "Allow", Principal: { Service: "lambda.amazonaws.com" }, Action: "sts:AssumeRole" }],
-      }),
+      assumeRolePolicy: serviceTrustPolicy("lambda.amazonaws.com"),
       tags: this.tags,
     });
     this.children.create(aws.iam.RolePolicy, "imageFunctionPolicy", {
@@ -633,29 +631,14 @@ function functionUrlHost(functionUrl: string): string {
   return new URL(functionUrl).host;
 }
 
-function policyDocument(statements: object[]): string {
-  return JSON.stringify({ Version: "2012-10-17", Statement: statements });
-}
-
-function denyInsecureTransport(bucketArn: pulumi.Input<string>): pulumi.Output<string> {
-  return pulumi.output(bucketArn).apply((arn) =>
-    policyDocument([
-      {
-        Sid: "DenyInsecureTransport",
-        Effect: "Deny",
-        Principal: "*",
-        Action: "s3:*",
-        Resource: [arn, `${arn}/*`],
-        Condition: { Bool: { "aws:SecureTransport": "false" } },
-      },
-    ]),
-  );
+function tlsOnlyPolicy(bucketArn: pulumi.Input<string>): pulumi.Output<string> {
+  return pulumi.output(bucketArn).apply((arn) => policyDocument([denyInsecureTransport(arn)]));
 }
 
 function logDeliveryPolicy(bucketArn: pulumi.Output<string>, accountId: pulumi.Output<string>, sourceArns: pulumi.Output<string>): pulumi.Output<string> {
-  return pulumi.all([bucketArn, accountId, sourceArns, denyInsecureTransport(bucketArn)]).apply(([arn, account, sources, tlsOnly]) =>
+  return pulumi.all([bucketArn, accountId, sourceArns]).apply(([arn, account, sources]) =>
     policyDocument([
-      ...JSON.parse(tlsOnly).Statement,
+      denyInsecureTransport(arn),
       {
         Sid: "AllowCloudFrontLogDelivery",
         Effect: "Allow",

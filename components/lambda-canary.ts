@@ -1,5 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { serviceTrustPolicy } from "./policy-documents";
 import { ChildFactory, type Transforms } from "./transform";
 
 /** The resource arguments each child of a `LambdaCanary` is built from, by role. */
@@ -54,10 +55,7 @@ export class LambdaCanary extends pulumi.ComponentResource {
 
     const application = children.create(aws.codedeploy.Application, "application", { computePlatform: "Lambda", tags });
     const role = children.create(aws.iam.Role, "serviceRole", {
-      assumeRolePolicy: JSON.stringify({
-        Version: "2012-10-17",
-        Statement: [{ Effect: "Allow", Principal: { Service: "codedeploy.amazonaws.com" }, Action: "sts:AssumeRole" }],
-      }),
+      assumeRolePolicy: serviceTrustPolicy("codedeploy.amazonaws.com"),
       tags,
     });
     // The limited policy lets CodeDeploy move aliases and read alarms, without the S3 access of the full one.

@@ -1,6 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { METRICS_NAMESPACE } from "../image-fn/request-log";
+import { policyDocument } from "./policy-documents";
 import { ChildFactory, type Transforms } from "./transform";
 
 /**
@@ -542,41 +543,35 @@ function arnParts(arn: string): { partition: string; region: string; account: st
 /** The account administers the key; CloudWatch may use it to publish to the topic it encrypts. */
 function topicKeyPolicy(keyArn: string): string {
   const { partition, account } = arnParts(keyArn);
-  return JSON.stringify({
-    Version: "2012-10-17",
-    Statement: [
-      { Sid: "AccountAdministersKey", Effect: "Allow", Principal: { AWS: `arn:${partition}:iam::${account}:root` }, Action: "kms:*", Resource: "*" },
-      // No source conditions here: the topic policy already limits publishing to this account's alarms.
-      {
-        Sid: "CloudWatchAlarmsEncrypt",
-        Effect: "Allow",
-        Principal: { Service: "cloudwatch.amazonaws.com" },
-        Action: ["kms:Decrypt", "kms:GenerateDataKey*"],
-        Resource: "*",
-      },
-    ],
-  });
+  return policyDocument([
+    { Sid: "AccountAdministersKey", Effect: "Allow", Principal: { AWS: `arn:${partition}:iam::${account}:root` }, Action: "kms:*", Resource: "*" },
+    // No source conditions here: the topic policy already limits publishing to this account's alarms.
+    {
+      Sid: "CloudWatchAlarmsEncrypt",
+      Effect: "Allow",
+      Principal: { Service: "cloudwatch.amazonaws.com" },
+      Action: ["kms:Decrypt", "kms:GenerateDataKey*"],
+      Resource: "*",
+    },
+  ]);
 }
 
 /** Only this account's CloudWatch alarms in the topic's region may publish. */
 function alarmTopicPolicy(topicArn: string): string {
   const { partition, region, account } = arnParts(topicArn);
-  return JSON.stringify({
-    Version: "2012-10-17",
-    Statement: [
-      {
-        Sid: "CloudWatchAlarmsPublish",
-        Effect: "Allow",
-        Principal: { Service: "cloudwatch.amazonaws.com" },
-        Action: "sns:Publish",
-        Resource: topicArn,
-        Condition: {
-          StringEquals: { "aws:SourceAccount": account },
-          ArnLike: { "aws:SourceArn": `arn:${partition}:cloudwatch:${region}:${account}:alarm:*` },
-        },
+  return policyDocument([
+    {
+      Sid: "CloudWatchAlarmsPublish",
+      Effect: "Allow",
+      Principal: { Service: "cloudwatch.amazonaws.com" },
+      Action: "sns:Publish",
+      Resource: topicArn,
+      Condition: {
+        StringEquals: { "aws:SourceAccount": account },
+        ArnLike: { "aws:SourceArn": `arn:${partition}:cloudwatch:${region}:${account}:alarm:*` },
       },
-    ],
-  });
+    },
+  ]);
 }
 
 /** A line of a metric widget: namespace, metric name, dimension names and values, then its options. */

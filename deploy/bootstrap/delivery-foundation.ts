@@ -1,5 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { policyDocument } from "../../components/policy-documents";
 import { ChildFactory, type Transforms } from "../../components/transform";
 import {
   DELIVERY_ROLE_PATH,
@@ -9,7 +10,6 @@ import {
   GITHUB_OIDC_AUDIENCE,
   GITHUB_OIDC_HOST,
   githubTrustPolicy,
-  policyDocument,
   PROGRAM_PREFIX,
   previewStatements,
   previewSubjects,

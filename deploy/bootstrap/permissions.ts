@@ -3,6 +3,7 @@
  * deploys one GitHub environment) and what they may do (the state, and the resources the Rendorix
  * program manages — named `rendorix-…` by the program — nothing else).
  */
+import { denyInsecureTransport, policyDocument } from "../../components/policy-documents";
 
 /** Prefix of every resource name the Rendorix program gives (`new ImageEdge("rendorix", …)`). */
 export const PROGRAM_PREFIX = "rendorix";
@@ -30,10 +31,6 @@ export interface DeliveryScope {
   stateKeyAliasArn: string;
   /** Route 53 zones the program writes its alias and validation records in. */
   hostedZoneIds: string[];
-}
-
-export function policyDocument(statements: PolicyStatement[]): string {
-  return JSON.stringify({ Version: "2012-10-17", Statement: statements });
 }
 
 /** Only GitHub Actions runs of `repository` whose token subject is one of `subjects` may assume the role. */
@@ -302,14 +299,5 @@ export function deployStatements(scope: DeliveryScope): PolicyStatement[] {
 
 /** The bucket policy of the state bucket: TLS only. */
 export function tlsOnlyBucketPolicy(bucketArn: string): string {
-  return policyDocument([
-    {
-      Sid: "DenyInsecureTransport",
-      Effect: "Deny",
-      Principal: "*",
-      Action: ["s3:*"],
-      Resource: [bucketArn, `${bucketArn}/*`],
-      Condition: { Bool: { "aws:SecureTransport": "false" } },
-    },
-  ]);
+  return policyDocument([denyInsecureTransport(bucketArn)]);
 }
