@@ -10,6 +10,13 @@ export function staticKeyring(keyring: Keyring): KeyringProvider {
   return { keyText: async (kid) => (Object.hasOwn(keyring.keys, kid) ? keyring.keys[kid] : undefined) };
 }
 
+/** Reads and checks the keyring secret once. */
+export async function readKeyringSecret(client: SecretsManagerClient, secretId: string): Promise<Keyring> {
+  const response = await client.send(new GetSecretValueCommand({ SecretId: secretId }));
+  if (response.SecretString === undefined) throw new Error("The keyring secret has no SecretString");
+  return parseKeyring(response.SecretString, "keyring secret");
+}
+
 export interface SecretsManagerKeyringOptions {
   /** Least time between two reads of the secret caused by unknown key ids. @default 60000 */
   refreshIntervalMs?: number;
@@ -33,14 +40,8 @@ export function secretsManagerKeyring(
   let loadedAt = 0;
   let loading: Promise<Keyring> | undefined;
 
-  async function load(): Promise<Keyring> {
-    const response = await client.send(new GetSecretValueCommand({ SecretId: secretId }));
-    if (response.SecretString === undefined) throw new Error("The keyring secret has no SecretString");
-    return parseKeyring(response.SecretString, "keyring secret");
-  }
-
   async function refresh(): Promise<Keyring> {
-    loading ??= load().finally(() => (loading = undefined));
+    loading ??= readKeyringSecret(client, secretId).finally(() => (loading = undefined));
     const keyring = await loading;
     cached = keyring;
     loadedAt = nowMs();
