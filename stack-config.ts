@@ -8,8 +8,6 @@ import { type AlarmThresholds, DEFAULT_ALARM_THRESHOLDS, SHARE_THRESHOLDS } from
 import { type Preset, parsePresets } from "./image-fn/presets";
 import { parseDuration } from "./local/durations";
 
-export { type AlarmThresholds, DEFAULT_ALARM_THRESHOLDS };
-
 export const CONFIG_NAMESPACE = "rendorix";
 
 const PRICE_CLASSES = ["PriceClass_100", "PriceClass_200", "PriceClass_All"] as const;

@@ -1,5 +1,6 @@
 import { strict as assert } from "node:assert";
-import { DEFAULT_ALARM_THRESHOLDS, readStackConfig } from "../../stack-config";
+import { DEFAULT_ALARM_THRESHOLDS } from "../../components/service-alarms";
+import { readStackConfig } from "../../stack-config";
 
 const minimal = { signingKeys: '["k1"]', alarmEmails: '["oncall@example.com"]' };
 
