@@ -1,31 +1,25 @@
 import { resolve } from "node:path";
 import { parseArgs } from "node:util";
-import { runCli } from "../local/cli-support";
+import { runCli, textTable } from "../tools/cli-support";
 import { loadPolicyPackConfig } from "./evaluate";
 import type { CheckMode } from "./model";
 import { type CheckReport, runCheck } from "./run";
 
 const USAGE = "usage: npm run check -- --stack dev|prod [--program FILE] [--mode preview|update] [--policy-config FILE] [--json]";
 
-function table(header: string[], rows: string[][]): string {
-  const widths = header.map((title, column) => Math.max(title.length, ...rows.map((row) => row[column].length)));
-  const line = (cells: string[]) => cells.map((cell, column) => cell.padEnd(widths[column])).join("  ").trimEnd();
-  return [line(header), line(widths.map((width) => "-".repeat(width))), ...rows.map(line)].join("\n");
-}
-
 function printReport(report: CheckReport): void {
   for (const { program, violations } of report.results) {
     const counts = new Map<string, number>();
     for (const resource of program.resources) counts.set(resource.type, (counts.get(resource.type) ?? 0) + 1);
     console.log(`\n${program.project}/${program.stack} (${program.mode}): ${program.resources.length} resources`);
-    console.log(table(["type", "count"], [...counts].sort(([a], [b]) => a.localeCompare(b)).map(([type, count]) => [type, String(count)])));
+    console.log(textTable(["type", "count"], [...counts].sort(([a], [b]) => a.localeCompare(b)).map(([type, count]) => [type, String(count)])));
     if (violations.length === 0) {
       console.log("\nno policy violations");
       continue;
     }
     console.log("");
     console.log(
-      table(
+      textTable(
         ["policy", "level", "resource", "message"],
         violations.map((violation) => [violation.policy, violation.level, `${violation.resourceType}::${violation.resourceName}`, violation.message]),
       ),

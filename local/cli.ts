@@ -3,8 +3,8 @@ import { parseArgs } from "node:util";
 import { S3Client } from "@aws-sdk/client-s3";
 import { signUrl } from "../image-fn/sign-url";
 import { folderOriginals, type OriginalStore, s3Originals } from "../image-fn/originals";
-import { DEFAULT_KEYRING_PATH, runCli } from "./cli-support";
-import { loadOrCreateKeyring, readKeyringFile } from "./keyring-file";
+import { runCli } from "../tools/cli-support";
+import { DEFAULT_KEYRING_PATH, loadOrCreateKeyring, readKeyringFile } from "./keyring-file";
 import { startLocalEdge } from "./server";
 
 const USAGE =

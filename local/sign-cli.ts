@@ -1,8 +1,8 @@
 import { parseArgs } from "node:util";
 import { signUrl } from "../image-fn/sign-url";
 import { parseDuration } from "./durations";
-import { DEFAULT_KEYRING_PATH, runCli } from "./cli-support";
-import { loadOrCreateKeyring, readKeyringFile } from "./keyring-file";
+import { runCli } from "../tools/cli-support";
+import { DEFAULT_KEYRING_PATH, loadOrCreateKeyring, readKeyringFile } from "./keyring-file";
 
 const USAGE = "usage: npm run sign -- --preset NAME --key KEY --ttl 1h [--base-url URL] [--keyring FILE] [--kid KID]";
 

@@ -18,6 +18,7 @@ import { DEFAULT_PRESETS } from "../image-fn/presets";
 import { signUrl } from "../image-fn/sign-url";
 import { contentType, encode } from "../image-fn/transform";
 import { startLocalEdge } from "../local/server";
+import { textTable } from "./cli-support";
 
 const USAGE = "usage: npm run bench -- [--quick] [--iterations N]";
 const FIXTURES = resolve(__dirname, "../../shared/fixtures/images");
@@ -142,12 +143,7 @@ function median(samples: number[]): number {
 }
 
 function printTable(title: string, header: string[], rows: string[][]): void {
-  const widths = header.map((cell, column) => Math.max(cell.length, ...rows.map((row) => row[column].length)));
-  const line = (cells: string[]) => cells.map((cell, column) => cell.padEnd(widths[column])).join("  ").trimEnd();
-  console.log(`\n${title}`);
-  console.log(line(header));
-  console.log(line(widths.map((width) => "-".repeat(width))));
-  for (const row of rows) console.log(line(row));
+  console.log(`\n${title}\n${textTable(header, rows)}`);
 }
 
 function printTargets(targets: Target[]): void {

@@ -9,12 +9,13 @@
  */
 import { randomBytes } from "node:crypto";
 import { parseArgs } from "node:util";
-import { GetSecretValueCommand, SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
-import { type Keyring, parseKeyring } from "../image-fn/keyring";
+import { SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
+import type { Keyring } from "../image-fn/keyring";
+import { readKeyringSecret } from "../image-fn/keyring-source";
 import { signUrl } from "../image-fn/sign-url";
 import type { RejectionCode } from "../image-fn/url-signing";
-import { runCli } from "../local/cli-support";
 import { readKeyringFile } from "../local/keyring-file";
+import { runCli, textTable } from "./cli-support";
 
 /** The original the deploy workflow uploads before the smoke test (`samples/coffee.png`). */
 export const DEFAULT_PROBE_KEY = "smoke/probe.png";
@@ -148,20 +149,19 @@ export async function runSmokeChecks(target: SmokeTarget): Promise<CheckResult[]
 }
 
 export function formatResults(results: CheckResult[]): string {
-  const rows = [["check", "expected", "got", "result"], ...results.map((r) => [r.check, r.expected, r.actual, r.passed ? "PASS" : "FAIL"])];
-  const widths = rows[0].map((_, column) => Math.max(...rows.map((row) => row[column].length)));
-  const line = (row: string[]) => row.map((cell, column) => cell.padEnd(widths[column])).join("  ").trimEnd();
+  const table = textTable(
+    ["check", "expected", "got", "result"],
+    results.map((r) => [r.check, r.expected, r.actual, r.passed ? "PASS" : "FAIL"]),
+  );
   const failed = results.filter((r) => !r.passed).length;
-  return [line(rows[0]), line(widths.map((width) => "-".repeat(width))), ...rows.slice(1).map(line), "", failed ? `${failed} of ${results.length} checks failed` : `all ${results.length} checks passed`].join("\n");
+  return `${table}\n\n${failed ? `${failed} of ${results.length} checks failed` : `all ${results.length} checks passed`}`;
 }
 
 /** The keyring from the stack's secret; the client's region is the secret's. */
-async function readKeyringSecret(arn: string): Promise<Keyring> {
+async function keyringFromSecretArn(arn: string): Promise<Keyring> {
   const region = /^arn:aws[a-z-]*:secretsmanager:([a-z0-9-]+):/.exec(arn)?.[1];
   if (!region) throw new Error("--keyring-secret must be a Secrets Manager secret ARN");
-  const response = await new SecretsManagerClient({ region }).send(new GetSecretValueCommand({ SecretId: arn }));
-  if (response.SecretString === undefined) throw new Error("the keyring secret has no SecretString");
-  return parseKeyring(response.SecretString, "keyring secret");
+  return readKeyringSecret(new SecretsManagerClient({ region }), arn);
 }
 
 if (require.main === module) {
@@ -177,7 +177,7 @@ if (require.main === module) {
     });
     if (!values["base-url"]) throw new Error("--base-url is required");
     if (Boolean(values.keyring) === Boolean(values["keyring-secret"])) throw new Error("give either --keyring or --keyring-secret");
-    const keyring = values.keyring ? readKeyringFile(values.keyring) : await readKeyringSecret(values["keyring-secret"]!);
+    const keyring = values.keyring ? readKeyringFile(values.keyring) : await keyringFromSecretArn(values["keyring-secret"]!);
     const results = await runSmokeChecks({ baseUrl: values["base-url"], keyring, key: values.key! });
     console.log(`Smoke test of ${values["base-url"]} with ${SMOKE_PRESET}/${values.key}\n`);
     console.log(formatResults(results));
