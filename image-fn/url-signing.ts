@@ -1,5 +1,5 @@
 /**
- * URL signing, version 1 (`../shared/design/url-signing-v1.md`): parse a request path, validate the
+ * URL signing, version 1 (`docs/url-signing-v1.md`): parse a request path, validate the
  * object key, verify the signature and sign new URLs.
  *
  * This module is bundled into the CloudFront Function as well as the Lambda, so it must stay plain

@@ -21,7 +21,7 @@ import { startLocalEdge } from "../local/server";
 import { textTable } from "./cli-support";
 
 const USAGE = "usage: npm run bench -- [--quick] [--iterations N]";
-const FIXTURES = resolve(__dirname, "../../shared/fixtures/images");
+const FIXTURES = resolve(__dirname, "../tests/fixtures/images");
 const PHOTO = join(FIXTURES, "kleiber-6028x3391.jpg");
 const SAMPLES = resolve(__dirname, "../samples");
 const EDGE_SAMPLE_KEY = "coffee.png";

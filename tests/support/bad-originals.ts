@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { crc32 } from "node:zlib";
 import sharp from "sharp";
 
-export const FIXTURES = join(__dirname, "../../../shared/fixtures/images");
+export const FIXTURES = join(__dirname, "../fixtures/images");
 
 /** A PNG whose IHDR claims `width` x `height`; the pixel data is that of a 1x1 image. */
 async function pngClaiming(width: number, height: number): Promise<Buffer> {

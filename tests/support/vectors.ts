@@ -12,7 +12,7 @@ export interface Vectors {
   verify: { url: string; status: number | "signature-ok"; code: string | null; note: string }[];
 }
 
-export const vectorsPath = join(__dirname, "../../../shared/design/url-signing-v1.vectors.json");
+export const vectorsPath = join(__dirname, "../../docs/url-signing-v1.vectors.json");
 export const vectors: Vectors = JSON.parse(readFileSync(vectorsPath, "utf8"));
 
 /** Runs the shared parse + verify core on a vector URL with the vectors' keyring and clock. */
