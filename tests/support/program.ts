@@ -12,11 +12,23 @@ export async function ensureImageFunctionBundle(): Promise<void> {
   if (!existsSync(join(DEFAULT_IMAGE_FUNCTION_BUNDLE, "node_modules", "sharp"))) await bundleImageFunction(DEFAULT_IMAGE_FUNCTION_BUNDLE);
 }
 
+const PROGRAM = join(PROJECT_DIR, "index.ts");
+
+/** Captures of the program with a stack's own config, shared by the suites that only read them. */
+const stackCaptures = new Map<string, Promise<CapturedProgram>>();
+
 /** Captures `index.ts` (or another program) with a stack's config from its `Pulumi.<stack>.yaml`. */
-export async function captureStack(stack: string, mode: CheckMode, program = join(PROJECT_DIR, "index.ts"), configOverrides: Record<string, string> = {}): Promise<CapturedProgram> {
-  await ensureImageFunctionBundle();
-  const config = { ...readStackConfigFile(PROJECT_DIR, stack), ...configOverrides };
-  return captureProgram({ program, project: "rendorix", stack, mode, config });
+export async function captureStack(stack: string, mode: CheckMode, program = PROGRAM, configOverrides: Record<string, string> = {}): Promise<CapturedProgram> {
+  const plain = program === PROGRAM && Object.keys(configOverrides).length === 0;
+  const cacheKey = `${stack}:${mode}`;
+  if (plain && stackCaptures.has(cacheKey)) return stackCaptures.get(cacheKey)!;
+  const capture = (async () => {
+    await ensureImageFunctionBundle();
+    const config = { ...readStackConfigFile(PROJECT_DIR, stack), ...configOverrides };
+    return captureProgram({ program, project: "rendorix", stack, mode, config });
+  })();
+  if (plain) stackCaptures.set(cacheKey, capture);
+  return capture;
 }
 
 export function resourcesOfType(program: CapturedProgram, type: string): CapturedResource[] {
