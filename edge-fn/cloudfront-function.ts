@@ -110,6 +110,6 @@ export async function handler(event: ViewerRequestEvent): Promise<CloudFrontRequ
   if (decision.action === "reject") return rejectionResponse(decision.rejection);
   const signed = decision.request;
   request.headers[FORMAT_HEADER] = { value: decision.format };
-  request.querystring = { exp: { value: String(signed.exp) }, kid: { value: signed.kid }, sig: { value: signed.sig } };
+  request.querystring = { exp: { value: signed.exp }, kid: { value: signed.kid }, sig: { value: signed.sig } };
   return request;
 }

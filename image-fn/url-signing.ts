@@ -17,7 +17,9 @@ export const MAX_KEY_BYTES = 1024;
 
 const PRESET_NAME = /^[a-z0-9][a-z0-9-]{0,31}$/;
 const KEY_ID = /^[A-Za-z0-9_-]{1,32}$/;
-const EXPIRY = /^[1-9][0-9]{0,14}$/;
+// Any number of digits: an expiry beyond what a double holds exactly is well-formed but too far,
+// and it is signed as written, so the signature is checked over the digits themselves.
+const EXPIRY = /^[1-9][0-9]*$/;
 const SIGNATURE = /^[A-Za-z0-9_-]{43}$/;
 
 export type RejectionCode =
@@ -48,7 +50,8 @@ export interface SignedRequest {
   preset: string;
   /** The decoded object key (UTF-8, no leading slash). */
   key: string;
-  exp: number;
+  /** The expiry digits as written in the URL (and signed); may exceed Number.MAX_SAFE_INTEGER. */
+  exp: string;
   kid: string;
   sig: string;
 }
@@ -170,11 +173,11 @@ export function parseRequest(
   }
   return {
     ok: true,
-    request: { preset: preset, key: decoded.key, exp: Number(params.exp), kid: params.kid, sig: params.sig },
+    request: { preset: preset, key: decoded.key, exp: params.exp, kid: params.kid, sig: params.sig },
   };
 }
 
-export function stringToSign(preset: string, key: string, exp: number, kid: string): string {
+export function stringToSign(preset: string, key: string, exp: number | string, kid: string): string {
   return SIGNING_VERSION + "\n" + preset + "\n" + key + "\n" + exp + "\n" + kid;
 }
 
@@ -206,10 +209,11 @@ export function verifySignature(
   if (!SIGNATURE.test(request.sig) || !constantTimeEqual(expected, request.sig)) {
     return reject(403, "bad-signature", "The signature does not match the URL.");
   }
-  if (nowSeconds > request.exp + CLOCK_SKEW_SECONDS) {
+  const exp = Number(request.exp);
+  if (nowSeconds > exp + CLOCK_SKEW_SECONDS) {
     return reject(403, "expired", "The URL has expired.");
   }
-  if (request.exp > nowSeconds + maxUrlLifetimeSeconds) {
+  if (exp > nowSeconds + maxUrlLifetimeSeconds) {
     return reject(403, "expiry-too-far", "The URL expires further ahead than this service allows.");
   }
   return null;

@@ -28,6 +28,30 @@ describe("url-signing-v1", () => {
     }
   });
 
+  describe("expiry", () => {
+    const signedWithDigits = (exp: string, kid = "k1") => {
+      const sig = nodeHmac(keyring.keys[kid], stringToSign("thumb", "photos/a.jpg", exp, kid));
+      return `/thumb/photos/a.jpg?exp=${exp}&kid=${kid}&sig=${sig}`;
+    };
+
+    it("answers expiry-too-far for a correctly signed exp of 16 or more digits", () => {
+      for (const exp of ["1000000000000000", "9007199254740993", "9".repeat(40), "1" + "0".repeat(400)]) {
+        assert.deepEqual(verifyVectorUrl(signedWithDigits(exp)), { status: 403, code: "expiry-too-far" }, exp);
+      }
+    });
+
+    it("checks the signature over the exp digits as written, beyond what a double holds", () => {
+      const url = signedWithDigits("9007199254740993").replace("exp=9007199254740993", "exp=9007199254740992");
+      assert.deepEqual(verifyVectorUrl(url), { status: 403, code: "bad-signature" });
+    });
+
+    it("still refuses an exp with a sign, a leading zero or a non-digit as bad-signature", () => {
+      for (const exp of ["01790003600", "+1790003600", "1790003600.0", "1e10"]) {
+        assert.deepEqual(verifyVectorUrl(signedWithDigits(exp)), { status: 403, code: "bad-signature" }, exp);
+      }
+    });
+  });
+
   describe("keys", () => {
     it("round-trips every key through encodeKey and decodeKey", () => {
       for (const key of ["a b/c+d&e=f.png", "üñí/çødé/東京.webp", "x~y_z-1.2/SEG", "it's (1)*!.jpg", "😀/a.png"]) {
