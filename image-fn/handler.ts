@@ -48,10 +48,16 @@ export type ImageHandler = (
 
 type ErrorCode = string;
 
-function errorResponse(status: number, code: ErrorCode, message: string, cacheControl = "no-store"): LambdaFunctionURLResult {
+function errorResponse(
+  status: number,
+  code: ErrorCode,
+  message: string,
+  cacheControl = "no-store",
+  extraHeaders: Record<string, string> = {},
+): LambdaFunctionURLResult {
   return {
     statusCode: status,
-    headers: { "content-type": "application/json", "cache-control": cacheControl },
+    headers: { "content-type": "application/json", "cache-control": cacheControl, ...extraHeaders },
     body: JSON.stringify({ error: code, message }),
   };
 }
@@ -90,9 +96,14 @@ export function createImageHandler(deps: ImageHandlerDeps): ImageHandler {
     }
 
     const source = await deps.originals.read(request.key, maxSourceBytes);
-    if (source === "not-found") {
-      record.error = "not-found";
+    if (source === "not-found" || source === "denied") {
+      record.error = source === "denied" ? "original-denied" : "not-found";
       return errorResponse(404, "not-found", "No original exists for this key.", "public, max-age=60");
+    }
+    if (source === "unavailable") {
+      record.error = "originals-unavailable";
+      const message = "The originals store did not answer in time; retry shortly.";
+      return errorResponse(503, "originals-unavailable", message, "no-store", { "retry-after": "1" });
     }
     if (source === "too-large") {
       record.error = "source-too-large";

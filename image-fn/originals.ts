@@ -1,11 +1,15 @@
 import { open } from "node:fs/promises";
 import { resolve, sep } from "node:path";
-import { GetObjectCommand, NoSuchKey, type S3Client } from "@aws-sdk/client-s3";
+import { GetObjectCommand, type S3Client } from "@aws-sdk/client-s3";
+import { folderFailure, type OriginalFailure, s3Failure } from "./originals-failures";
 
 /** Where originals come from: the private S3 bucket in AWS, a folder locally. */
 export interface OriginalStore {
-  /** The original's bytes, or why there are none; never reads more than `maxBytes`. */
-  read(key: string, maxBytes: number): Promise<Buffer | "not-found" | "too-large">;
+  /**
+   * The original's bytes, or why there are none; never reads more than `maxBytes`.
+   * @throws only for a fault of ours (a missing bucket, bad credentials), never for a legal key.
+   */
+  read(key: string, maxBytes: number): Promise<Buffer | "too-large" | OriginalFailure>;
 }
 
 /** Originals in a folder; keys are paths below it and can never name a file outside it. */
@@ -18,41 +22,46 @@ export function folderOriginals(dir: string): OriginalStore {
       let file;
       try {
         file = await open(path, "r");
-      } catch (error) {
-        const code = (error as NodeJS.ErrnoException).code;
-        if (code === "ENOENT" || code === "ENOTDIR" || code === "EISDIR") return "not-found";
-        throw error;
-      }
-      try {
         const stats = await file.stat();
         if (!stats.isFile()) return "not-found";
         if (stats.size > maxBytes) return "too-large";
         return await file.readFile();
+      } catch (error) {
+        const failure = folderFailure(error);
+        if (failure === null) throw error;
+        return failure;
       } finally {
-        await file.close();
+        await file?.close();
       }
     },
   };
 }
 
+/**
+ * Longest wait for one original, body included, before it counts as unavailable: well inside the
+ * Lambda's timeout, so the answer is a 503 the viewer may retry rather than a timed-out invocation.
+ */
+export const DEFAULT_ORIGINAL_TIMEOUT_MS = 10_000;
+
 /** Originals in an S3 bucket (or an S3-compatible endpoint configured on the client). */
-export function s3Originals(client: S3Client, bucket: string): OriginalStore {
+export function s3Originals(client: S3Client, bucket: string, timeoutMs = DEFAULT_ORIGINAL_TIMEOUT_MS): OriginalStore {
   return {
     async read(key, maxBytes) {
-      let response;
+      const abortSignal = AbortSignal.timeout(timeoutMs);
       try {
-        response = await client.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
+        const response = await client.send(new GetObjectCommand({ Bucket: bucket, Key: key }), { abortSignal });
+        const body = response.Body;
+        if (!body) return "not-found";
+        if ((response.ContentLength ?? 0) > maxBytes) {
+          await body.transformToWebStream().cancel();
+          return "too-large";
+        }
+        return Buffer.from(await body.transformToByteArray());
       } catch (error) {
-        if (error instanceof NoSuchKey || (error as { name?: string }).name === "NoSuchKey") return "not-found";
-        throw error;
+        const failure = s3Failure(abortSignal.aborted ? abortSignal.reason : error);
+        if (failure === null) throw error;
+        return failure;
       }
-      const body = response.Body;
-      if (!body) return "not-found";
-      if ((response.ContentLength ?? 0) > maxBytes) {
-        await body.transformToWebStream().cancel();
-        return "too-large";
-      }
-      return Buffer.from(await body.transformToByteArray());
     },
   };
 }

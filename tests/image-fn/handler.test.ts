@@ -5,7 +5,7 @@ import type { LambdaFunctionURLEvent, APIGatewayProxyStructuredResultV2 } from "
 import { createImageHandler, type ImageHandlerDeps } from "../../image-fn/handler";
 import { parseKeyring } from "../../image-fn/keyring";
 import { staticKeyring } from "../../image-fn/keyring-source";
-import type { OriginalStore } from "../../image-fn/originals";
+import { folderOriginals, type OriginalStore } from "../../image-fn/originals";
 import { DEFAULT_PRESETS } from "../../image-fn/presets";
 import { signUrl } from "../../image-fn/sign-url";
 import { FIXTURES } from "../support/bad-originals";
@@ -50,6 +50,33 @@ describe("image handler", () => {
     assert.equal(response.statusCode, 422);
     assert.equal(JSON.parse(String(response.body)).error, "output-too-large");
     assert.equal(JSON.parse(lines[0]).error, "output-too-large");
+  });
+
+  it("answers a legal key with a segment longer than a file name 404, not 500", async () => {
+    const { invoke, lines } = handlerWith(folderOriginals(FIXTURES));
+    const response = await invoke(functionUrlEvent("w400", `${"a".repeat(300)}.png`), "req-long");
+    assert.equal(response.statusCode, 404);
+    assert.equal(JSON.parse(String(response.body)).error, "not-found");
+    assert.equal(JSON.parse(lines[0]).status, 404);
+  });
+
+  it("answers an original the store refuses like a missing one, logged as original-denied", async () => {
+    const { invoke, lines } = handlerWith({ read: async () => "denied" });
+    const response = await invoke(functionUrlEvent("w400", "coffee.png"), "req-denied");
+    assert.equal(response.statusCode, 404);
+    assert.equal(response.headers?.["cache-control"], "public, max-age=60");
+    assert.equal(JSON.parse(String(response.body)).error, "not-found");
+    assert.equal(JSON.parse(lines[0]).error, "original-denied");
+  });
+
+  it("answers 503 originals-unavailable with Retry-After when the store is throttled or slow", async () => {
+    const { invoke, lines } = handlerWith({ read: async () => "unavailable" });
+    const response = await invoke(functionUrlEvent("w400", "coffee.png"), "req-slow");
+    assert.equal(response.statusCode, 503);
+    assert.equal(response.headers?.["cache-control"], "no-store");
+    assert.equal(response.headers?.["retry-after"], "1");
+    assert.equal(JSON.parse(String(response.body)).error, "originals-unavailable");
+    assert.equal(JSON.parse(lines[0]).error, "originals-unavailable");
   });
 
   it("turns an unexpected failure into 500 internal naming the request id, and logs it", async () => {

@@ -1,7 +1,10 @@
 import { strict as assert } from "node:assert";
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { S3Client } from "@aws-sdk/client-s3";
 import { folderOriginals, type OriginalStore, s3Originals } from "../../image-fn/originals";
 import { FIXTURES } from "../support/bad-originals";
 import { type LocalS3, startLocalS3 } from "../support/s3";
@@ -43,6 +46,11 @@ describe("originals", () => {
       assert.equal(await folderOriginals(dir).read("/etc/passwd", 10_000_000), "not-found");
       assert.equal(await folderOriginals(dir).read("photos", 10_000_000), "not-found");
     });
+
+    it("answers not-found for a legal key whose segment is longer than a file name can be", async () => {
+      assert.equal(await folderOriginals(dir).read(`${"a".repeat(300)}.png`, 10_000_000), "not-found");
+      assert.equal(await folderOriginals(dir).read(`${"é".repeat(200)}/x.png`, 10_000_000), "not-found");
+    });
   });
 
   describe("in S3 (s3rver on 127.0.0.1)", () => {
@@ -55,5 +63,70 @@ describe("originals", () => {
     after(() => s3.close());
 
     behavesLikeAnOriginalStore(() => s3Originals(s3.client, "originals"));
+  });
+
+  describe("in S3 when S3 answers with an error", () => {
+    // Each key gets the answer S3 gives in that situation, as S3's own error XML.
+    const answers: Record<string, [number, string]> = {
+      "denied.png": [403, "AccessDenied"],
+      "long.png": [400, "KeyTooLongError"],
+      "archived.png": [403, "InvalidObjectState"],
+      "throttled.png": [503, "SlowDown"],
+      "broken.png": [500, "InternalError"],
+      "no-bucket.png": [404, "NoSuchBucket"],
+      "bad-credentials.png": [403, "InvalidAccessKeyId"],
+    };
+    let server: Server;
+    let client: S3Client;
+    const store = () => s3Originals(client, "originals", 500);
+
+    before(async () => {
+      server = createServer((req, res) => {
+        const key = decodeURIComponent((req.url ?? "").split("?")[0].replace("/originals/", ""));
+        if (key === "hangs.png") return;
+        if (key === "cut-short.png") {
+          res.writeHead(200, { "content-type": "image/png", "content-length": "100000" });
+          res.write(Buffer.alloc(1000));
+          setTimeout(() => res.destroy(), 20);
+          return;
+        }
+        const [status, code] = answers[key] ?? [500, "InternalError"];
+        res.writeHead(status, { "content-type": "application/xml" });
+        res.end(`<?xml version="1.0" encoding="UTF-8"?><Error><Code>${code}</Code><Message>m</Message><RequestId>r</RequestId></Error>`);
+      });
+      await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+      client = new S3Client({
+        endpoint: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+        region: "us-east-1",
+        forcePathStyle: true,
+        maxAttempts: 2,
+        credentials: { accessKeyId: "test", secretAccessKey: "test" },
+      });
+    });
+    after(() => {
+      client.destroy();
+      server.closeAllConnections();
+      server.close();
+    });
+
+    it("answers not-found for a key S3 cannot hold or an archived object", async () => {
+      assert.equal(await store().read("long.png", 10_000_000), "not-found");
+      assert.equal(await store().read("archived.png", 10_000_000), "not-found");
+    });
+
+    it("answers denied when S3 refuses this object", async () => {
+      assert.equal(await store().read("denied.png", 10_000_000), "denied");
+    });
+
+    it("answers unavailable when S3 throttles, fails, hangs or cuts the body short", async () => {
+      for (const key of ["throttled.png", "broken.png", "hangs.png", "cut-short.png"]) {
+        assert.equal(await store().read(key, 10_000_000), "unavailable", key);
+      }
+    });
+
+    it("throws for a fault of ours: a missing bucket or bad credentials", async () => {
+      await assert.rejects(store().read("no-bucket.png", 10_000_000), { name: "NoSuchBucket" });
+      await assert.rejects(store().read("bad-credentials.png", 10_000_000), { name: "InvalidAccessKeyId" });
+    });
   });
 });
