@@ -1,8 +1,7 @@
-import { S3Client } from "@aws-sdk/client-s3";
 import { SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
 import { createImageHandler, DEFAULT_MAX_SOURCE_BYTES, DEFAULT_MAX_SOURCE_PIXELS, type ImageHandler } from "./handler";
 import { secretsManagerKeyring } from "./keyring-source";
-import { s3Originals } from "./originals";
+import { originalsS3Client, s3Originals } from "./originals";
 import { DEFAULT_PRESETS, parsePresets } from "./presets";
 import { DEFAULT_MAX_URL_LIFETIME_SECONDS } from "./url-signing";
 
@@ -36,7 +35,7 @@ export function handlerFromEnvironment(): ImageHandler {
   return createImageHandler({
     presets: presetsFromEnv(),
     keys: secretsManagerKeyring(new SecretsManagerClient({}), requiredEnv("RENDORIX_KEYRING_SECRET_ARN")),
-    originals: s3Originals(new S3Client({}), requiredEnv("RENDORIX_ORIGINALS_BUCKET")),
+    originals: s3Originals(originalsS3Client(), requiredEnv("RENDORIX_ORIGINALS_BUCKET")),
     maxUrlLifetimeSeconds: positiveIntegerEnv("RENDORIX_MAX_URL_LIFETIME_SECONDS", DEFAULT_MAX_URL_LIFETIME_SECONDS),
     maxSourceBytes: positiveIntegerEnv("RENDORIX_MAX_SOURCE_BYTES", DEFAULT_MAX_SOURCE_BYTES),
     maxSourcePixels: positiveIntegerEnv("RENDORIX_MAX_SOURCE_PIXELS", DEFAULT_MAX_SOURCE_PIXELS),

@@ -1,6 +1,7 @@
 import { open } from "node:fs/promises";
 import { resolve, sep } from "node:path";
-import { GetObjectCommand, type S3Client } from "@aws-sdk/client-s3";
+import type { Readable } from "node:stream";
+import { GetObjectCommand, S3Client, type S3ClientConfig } from "@aws-sdk/client-s3";
 import { folderFailure, type OriginalFailure, s3Failure } from "./originals-failures";
 
 /** Where originals come from: the private S3 bucket in AWS, a folder locally. */
@@ -43,6 +44,50 @@ export function folderOriginals(dir: string): OriginalStore {
  */
 export const DEFAULT_ORIGINAL_TIMEOUT_MS = 10_000;
 
+/**
+ * The image Lambda's S3 client, made once per container and kept warm between requests: the SDK's
+ * agent keeps connections alive. Checksums are left to TLS and to the decoder, which refuses truncated
+ * data: by default (WHEN_SUPPORTED) the SDK asks S3 for the object's checksum and computes it in
+ * JavaScript over every byte of every original. `overrides` point the same client at another endpoint
+ * (the bench's and the tests' local S3 server).
+ */
+export function originalsS3Client(overrides: S3ClientConfig = {}): S3Client {
+  return new S3Client({ requestChecksumCalculation: "WHEN_REQUIRED", responseChecksumValidation: "WHEN_REQUIRED", ...overrides });
+}
+
+/**
+ * Reads a response body into one buffer as it arrives, allocated once when the length is known, and
+ * stops at `maxBytes` whatever the length header said; a body that disagrees with its length is a
+ * broken transfer. (sharp gathers stream input into one buffer before libvips sees a byte, so piping
+ * the body into it would decode no sooner.)
+ */
+async function readBody(body: Readable, contentLength: number | undefined, maxBytes: number): Promise<Buffer | "too-large" | "unavailable"> {
+  if (contentLength !== undefined) {
+    const buffer = Buffer.allocUnsafe(contentLength);
+    let filled = 0;
+    for await (const chunk of body as AsyncIterable<Buffer>) {
+      if (filled + chunk.length > contentLength) {
+        body.destroy();
+        return "unavailable";
+      }
+      chunk.copy(buffer, filled);
+      filled += chunk.length;
+    }
+    return filled === contentLength ? buffer : "unavailable";
+  }
+  const chunks: Buffer[] = [];
+  let total = 0;
+  for await (const chunk of body as AsyncIterable<Buffer>) {
+    total += chunk.length;
+    if (total > maxBytes) {
+      body.destroy();
+      return "too-large";
+    }
+    chunks.push(chunk);
+  }
+  return Buffer.concat(chunks, total);
+}
+
 /** Originals in an S3 bucket (or an S3-compatible endpoint configured on the client). */
 export function s3Originals(client: S3Client, bucket: string, timeoutMs = DEFAULT_ORIGINAL_TIMEOUT_MS): OriginalStore {
   return {
@@ -50,13 +95,13 @@ export function s3Originals(client: S3Client, bucket: string, timeoutMs = DEFAUL
       const abortSignal = AbortSignal.timeout(timeoutMs);
       try {
         const response = await client.send(new GetObjectCommand({ Bucket: bucket, Key: key }), { abortSignal });
-        const body = response.Body;
+        const body = response.Body as (Readable & typeof response.Body) | undefined;
         if (!body) return "not-found";
         if ((response.ContentLength ?? 0) > maxBytes) {
-          await body.transformToWebStream().cancel();
+          body.destroy();
           return "too-large";
         }
-        return Buffer.from(await body.transformToByteArray());
+        return await readBody(body, response.ContentLength, maxBytes);
       } catch (error) {
         const failure = s3Failure(abortSignal.aborted ? abortSignal.reason : error);
         if (failure === null) throw error;

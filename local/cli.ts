@@ -1,8 +1,7 @@
 import { join } from "node:path";
 import { parseArgs } from "node:util";
-import { S3Client } from "@aws-sdk/client-s3";
 import { signUrl } from "../image-fn/sign-url";
-import { folderOriginals, type OriginalStore, s3Originals } from "../image-fn/originals";
+import { folderOriginals, type OriginalStore, originalsS3Client, s3Originals } from "../image-fn/originals";
 import { runCli } from "../tools/cli-support";
 import { DEFAULT_KEYRING_PATH, loadOrCreateKeyring, readKeyringFile } from "./keyring-file";
 import { startLocalEdge } from "./server";
@@ -15,7 +14,7 @@ function originalsFrom(location: string, s3Endpoint: string | undefined): Origin
   const bucket = /^s3:\/\/([a-z0-9][a-z0-9.-]{1,61}[a-z0-9])\/?$/.exec(location);
   if (location.startsWith("s3://") && !bucket) throw new Error(`--originals must be s3://BUCKET with a valid bucket name`);
   if (!bucket) return folderOriginals(location);
-  const client = new S3Client({
+  const client = originalsS3Client({
     endpoint: s3Endpoint,
     forcePathStyle: s3Endpoint !== undefined,
     region: process.env.AWS_REGION ?? "us-east-1",

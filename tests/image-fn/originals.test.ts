@@ -1,11 +1,11 @@
 import { strict as assert } from "node:assert";
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { createServer, type Server } from "node:http";
+import { createServer, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { S3Client } from "@aws-sdk/client-s3";
-import { folderOriginals, type OriginalStore, s3Originals } from "../../image-fn/originals";
+import { folderOriginals, type OriginalStore, originalsS3Client, s3Originals } from "../../image-fn/originals";
 import { FIXTURES } from "../support/bad-originals";
 import { type LocalS3, startLocalS3 } from "../support/s3";
 
@@ -127,6 +127,32 @@ describe("originals", () => {
     it("throws for a fault of ours: a missing bucket or bad credentials", async () => {
       await assert.rejects(store().read("no-bucket.png", 10_000_000), { name: "NoSuchBucket" });
       await assert.rejects(store().read("bad-credentials.png", 10_000_000), { name: "InvalidAccessKeyId" });
+    });
+  });
+
+  describe("in S3 when the response has no length", () => {
+    let store: OriginalStore;
+    const server = createServer((req, res: ServerResponse) =>
+      req.resume().on("end", () => {
+        res.writeHead(200, { "content-type": "image/png" });
+        res.write(photo.subarray(0, 1000));
+        res.end(photo.subarray(1000));
+      }),
+    );
+    before(async () => {
+      await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+      const endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+      const credentials = { accessKeyId: "test", secretAccessKey: "test" };
+      store = s3Originals(originalsS3Client({ endpoint, region: "us-east-1", forcePathStyle: true, credentials }), "originals");
+    });
+    after(() => {
+      server.closeAllConnections();
+      server.close();
+    });
+
+    it("reads a chunked body and stops it at the limit", async () => {
+      assert.deepEqual(await store.read("photos/chelsea.png", photo.length), photo);
+      assert.equal(await store.read("photos/chelsea.png", photo.length - 1), "too-large");
     });
   });
 });
