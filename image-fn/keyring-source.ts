@@ -20,6 +20,11 @@ export async function readKeyringSecret(client: SecretsManagerClient, secretId: 
 export interface SecretsManagerKeyringOptions {
   /** Least time between two reads of the secret caused by unknown key ids. @default 60000 */
   refreshIntervalMs?: number;
+  /**
+   * Longest time a container signs off with a keyring it read, so a key revoked from the secret is
+   * refused here too even when no unknown key id arrives. @default 300000
+   */
+  maxAgeMs?: number;
   /** @default Date.now */
   nowMs?: () => number;
 }
@@ -35,6 +40,7 @@ export function secretsManagerKeyring(
   options: SecretsManagerKeyringOptions = {},
 ): KeyringProvider {
   const refreshIntervalMs = options.refreshIntervalMs ?? 60_000;
+  const maxAgeMs = options.maxAgeMs ?? 300_000;
   const nowMs = options.nowMs ?? Date.now;
   let cached: Keyring | undefined;
   let loadedAt = 0;
@@ -50,7 +56,7 @@ export function secretsManagerKeyring(
 
   return {
     async keyText(kid) {
-      let keyring = cached ?? (await refresh());
+      let keyring = cached && nowMs() - loadedAt < maxAgeMs ? cached : await refresh();
       if (!Object.hasOwn(keyring.keys, kid) && nowMs() - loadedAt >= refreshIntervalMs) {
         keyring = await refresh();
       }

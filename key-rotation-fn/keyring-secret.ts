@@ -14,6 +14,11 @@ import { type ManagedKeyring, parseManagedKeyring } from "./managed-keyring";
 /** Tag on the keyring secret naming its KeyValueStore's ARN, set by the program. */
 export const KEY_VALUE_STORE_TAG = "rendorix:key-value-store";
 
+/** The keyring secret's name in a stack; the stack name in it keeps stacks from sharing a keyring. */
+export function keyringSecretName(project: string, stack: string): string {
+  return `${project}/${stack}/url-signing-keyring`;
+}
+
 export const AWSCURRENT = "AWSCURRENT";
 export const AWSPENDING = "AWSPENDING";
 
