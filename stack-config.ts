@@ -5,8 +5,9 @@
  */
 import { RunError } from "@pulumi/pulumi";
 import { type AlarmThresholds, DEFAULT_ALARM_THRESHOLDS, SHARE_THRESHOLDS } from "./components/service-alarms";
-import { type Preset, parsePresets } from "./image-fn/presets";
-import { parseDuration } from "./local/durations";
+import { KEY_ID_PATTERN } from "./core/contract";
+import { type Preset, parsePresets } from "./core/presets";
+import { parseDuration } from "./core/durations";
 
 export const CONFIG_NAMESPACE = "rendorix";
 
@@ -134,7 +135,7 @@ function readMaxUrlLifetime(reader: ConfigReader): number {
 /** Reads and validates the whole stack configuration. */
 export function readStackConfig(get: ConfigSource): StackConfig {
   const reader = new ConfigReader(get);
-  const signingKeys = reader.stringList("signingKeys", /^[A-Za-z0-9_-]{1,32}$/, "key ids matching ^[A-Za-z0-9_-]{1,32}$, the first one active");
+  const signingKeys = reader.stringList("signingKeys", KEY_ID_PATTERN, `key ids matching ${KEY_ID_PATTERN.source}, the first one active`);
   if (!signingKeys) return reader.fail("signingKeys", 'is required: a list of key ids such as ["k1"]');
   if (new Set(signingKeys).size !== signingKeys.length) reader.fail("signingKeys", "lists a key id twice");
   const alarmEmails = reader.stringList("alarmEmails", EMAIL, "e-mail addresses that receive alarms");

@@ -1,6 +1,6 @@
 import { resolve } from "node:path";
 import { parseArgs } from "node:util";
-import { runCli, textTable } from "../tools/cli-support";
+import { runCli, textTable } from "../cli/support";
 import { loadPolicyPackConfig } from "./evaluate";
 import type { CheckMode } from "./model";
 import { type CheckReport, runCheck } from "./run";

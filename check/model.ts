@@ -3,8 +3,7 @@
  * capture (`check/capture.ts`) and the policy evaluation (`check/evaluate.ts`).
  */
 
-/** The value Pulumi's wire format uses for a value that is unknown during preview. */
-export const UNKNOWN_VALUE = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
+export { UNKNOWN_VALUE } from "../core/contract";
 
 export type CheckMode = "preview" | "update";
 

@@ -4,14 +4,12 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import { buildEdgeFunctionCode } from "../edge-fn/build";
-import { FORMAT_HEADER } from "../image-fn/formats";
-import { DEFAULT_PRESETS, type Preset, presetFormats } from "../image-fn/presets";
-import { DEFAULT_MAX_URL_LIFETIME_SECONDS, isValidKeyId } from "../image-fn/url-signing";
+import { KEY_ID_PATTERN, KEY_VALUE_STORE_PREFIX, KEYRING_PURPOSE, KEYRING_TAG } from "../core/contract";
+import { FORMAT_HEADER } from "../core/formats";
+import { DEFAULT_PRESETS, type Preset, presetFormats } from "../core/presets";
+import { DEFAULT_MAX_URL_LIFETIME_SECONDS, isValidKeyId } from "../core/url-signing";
 import { denyInsecureTransport, policyDocument, serviceTrustPolicy } from "./policy-documents";
 import { ChildFactory, type Transforms } from "./transform";
-
-/** Marker the policy pack reads to recognise a URL-signing keyring secret. */
-export const KEYRING_PURPOSE_TAG = { "rendorix:purpose": "url-signing-keyring" } as const;
 
 /** Where `npm run build` writes the image Lambda bundle. */
 export const DEFAULT_IMAGE_FUNCTION_BUNDLE = resolve(__dirname, "..", "dist", "image-fn");
@@ -337,7 +335,7 @@ export class ImageEdge extends pulumi.ComponentResource {
         description: "URL-signing keyring (url-signing-v1); keys generated in this stack",
         kmsKeyId: args.kmsKeyArn,
         recoveryWindowInDays: this.protect ? 30 : 7,
-        tags: { ...this.tags, ...KEYRING_PURPOSE_TAG },
+        tags: { ...this.tags, [KEYRING_TAG]: KEYRING_PURPOSE },
       },
       protect,
     );
@@ -351,7 +349,7 @@ export class ImageEdge extends pulumi.ComponentResource {
       this.children.create(
         aws.cloudfront.KeyvaluestoreKey,
         "keyValueStoreKey",
-        { keyValueStoreArn: store.arn, key: `kid:${kid}`, value: bytes.base64 },
+        { keyValueStoreArn: store.arn, key: KEY_VALUE_STORE_PREFIX + kid, value: bytes.base64 },
         {},
         kid,
       );
@@ -623,7 +621,7 @@ function checkBundle(dir: string): string {
 function checkSigningKeys(kids: string[]): void {
   if (kids.length === 0) throw new Error("signingKeys needs at least one key id; the first one signs new URLs.");
   const invalid = kids.filter((kid) => !isValidKeyId(kid));
-  if (invalid.length > 0) throw new Error(`signingKeys: ${JSON.stringify(invalid)} must match ^[A-Za-z0-9_-]{1,32}$.`);
+  if (invalid.length > 0) throw new Error(`signingKeys: ${JSON.stringify(invalid)} must match ${KEY_ID_PATTERN.source}.`);
   if (new Set(kids).size !== kids.length) throw new Error("signingKeys: every key id must appear once.");
 }
 

@@ -1,7 +1,7 @@
 import { join } from "node:path";
 import { buildSync } from "esbuild";
-import { isOutputFormat } from "../image-fn/formats";
-import { isValidPresetName } from "../image-fn/url-signing";
+import { isOutputFormat } from "../core/formats";
+import { isValidPresetName } from "../core/url-signing";
 import type { EdgeSettings } from "./viewer-request";
 
 /** CloudFront's limit on a function's code. */

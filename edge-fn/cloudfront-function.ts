@@ -7,8 +7,9 @@
  * optional chaining or `??`; `async` only on top-level function declarations), so this file and
  * everything it imports keep to plain functions; the tests check the built code for all of these.
  */
-import { FORMAT_HEADER } from "../image-fn/formats";
-import type { Rejection } from "../image-fn/url-signing";
+import { KEY_VALUE_STORE_PREFIX } from "../core/contract";
+import { FORMAT_HEADER } from "../core/formats";
+import type { Rejection } from "../core/url-signing";
 import { decideViewerRequest, type EdgeSettings, rejectionBody } from "./viewer-request";
 
 /** A query parameter, header or cookie as CloudFront Functions represent them. */
@@ -53,9 +54,6 @@ declare const cf: { kvs(): KeyValueStoreHandle };
 declare const crypto: HmacRuntime;
 /** Replaced by `build.ts` with the stack's presets and URL lifetime. */
 declare const RENDORIX_EDGE_SETTINGS: EdgeSettings;
-
-/** How the keyring's key ids are named in the KeyValueStore (policy-conventions.md). */
-const KEY_VALUE_STORE_PREFIX = "kid:";
 
 async function keyTextFromStore(kid: string): Promise<string | undefined> {
   try {

@@ -3,7 +3,7 @@
  * reject bad requests with the spec's status, or forward them with the normalized format.
  * Plain JavaScript logic only; it is bundled into a `cloudfront-js-2.0` function.
  */
-import { cacheFormat, type OutputFormat, type PresetFormat } from "../image-fn/formats";
+import { cacheFormat, type OutputFormat, type PresetFormat } from "../core/formats";
 import {
   type Hmac,
   isValidKeyId,
@@ -12,7 +12,7 @@ import {
   type SignatureParams,
   type SignedRequest,
   verifySignature,
-} from "../image-fn/url-signing";
+} from "../core/url-signing";
 
 export interface EdgeSettings {
   /** Preset name to its output format; only these names are served. */

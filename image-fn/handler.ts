@@ -1,13 +1,13 @@
 import { createHash } from "node:crypto";
 import type { LambdaFunctionURLEvent, LambdaFunctionURLResult } from "aws-lambda";
-import { FORMAT_HEADER, isNegotiatedFormat, negotiateFormat } from "./formats";
-import { nodeHmac } from "./keyring";
+import { FORMAT_HEADER, isNegotiatedFormat, negotiateFormat } from "../core/formats";
+import { nodeHmac } from "../core/keyring";
 import type { KeyringProvider } from "./keyring-source";
 import type { OriginalStore } from "./originals";
-import { DEFAULT_CACHE_CONTROL, type Preset } from "./presets";
+import { DEFAULT_CACHE_CONTROL, type Preset } from "../core/presets";
 import { type RequestRecord, requestLogLine } from "./request-log";
 import { contentType, TransformError, transformImage } from "./transform";
-import { DEFAULT_MAX_URL_LIFETIME_SECONDS, isValidKeyId, parseRequest, verifySignature } from "./url-signing";
+import { DEFAULT_MAX_URL_LIFETIME_SECONDS, isValidKeyId, parseRequest, verifySignature } from "../core/url-signing";
 
 export const DEFAULT_MAX_SOURCE_BYTES = 40 * 1024 * 1024;
 export const DEFAULT_MAX_SOURCE_PIXELS = 50_000_000;

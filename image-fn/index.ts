@@ -2,8 +2,8 @@ import { SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
 import { createImageHandler, DEFAULT_MAX_SOURCE_BYTES, DEFAULT_MAX_SOURCE_PIXELS, type ImageHandler } from "./handler";
 import { secretsManagerKeyring } from "./keyring-source";
 import { originalsS3Client, s3Originals } from "./originals";
-import { DEFAULT_PRESETS, parsePresets } from "./presets";
-import { DEFAULT_MAX_URL_LIFETIME_SECONDS } from "./url-signing";
+import { DEFAULT_PRESETS, parsePresets } from "../core/presets";
+import { DEFAULT_MAX_URL_LIFETIME_SECONDS } from "../core/url-signing";
 
 function requiredEnv(name: string): string {
   const value = process.env[name];

@@ -1,5 +1,5 @@
 import { GetSecretValueCommand, type SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
-import { type Keyring, parseKeyring } from "./keyring";
+import { type Keyring, parseKeyring } from "../core/keyring";
 
 /** Gives the key text for a key id, or undefined when the keyring has no such id. */
 export interface KeyringProvider {

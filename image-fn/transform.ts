@@ -1,6 +1,6 @@
 import sharp, { type Metadata, type Sharp } from "sharp";
-import { type NegotiatedFormat, type OutputFormat, outputFormat } from "./formats";
-import type { Preset } from "./presets";
+import { type NegotiatedFormat, type OutputFormat, outputFormat } from "../core/formats";
+import type { Preset } from "../core/presets";
 
 // The operation cache keeps decoded images between calls; in a warm Lambda container that grows
 // RSS call after call toward the memory limit (architecture.md), and a CDN origin rarely repeats work.

@@ -1,9 +1,10 @@
 import { join } from "node:path";
 import { parseArgs } from "node:util";
-import { signUrl } from "../image-fn/sign-url";
+import { signUrl } from "../core/sign-url";
 import { folderOriginals, type OriginalStore, originalsS3Client, s3Originals } from "../image-fn/originals";
-import { runCli } from "../tools/cli-support";
-import { DEFAULT_KEYRING_PATH, loadOrCreateKeyring, readKeyringFile } from "./keyring-file";
+import { runCli } from "../cli/support";
+import { readKeyringFile } from "../core/keyring";
+import { DEFAULT_KEYRING_PATH, loadOrCreateKeyring } from "./keyring-file";
 import { startLocalEdge } from "./server";
 
 const USAGE =

@@ -1,14 +1,10 @@
 import { randomBytes } from "node:crypto";
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
-import { type Keyring, parseKeyring } from "../image-fn/keyring";
+import { type Keyring, readKeyringFile } from "../core/keyring";
 
 /** Where `npm start` and `npm run sign` keep the generated local keyring (git-ignored). */
 export const DEFAULT_KEYRING_PATH = join(__dirname, "..", ".local", "keyring.json");
-
-export function readKeyringFile(path: string): Keyring {
-  return parseKeyring(readFileSync(path, "utf8"), path);
-}
 
 /** The local keyring at `path`, generated once (mode 0600) when it does not exist yet. */
 export function loadOrCreateKeyring(path: string): Keyring {

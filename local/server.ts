@@ -2,13 +2,13 @@ import { createServer, type IncomingMessage, type ServerResponse } from "node:ht
 import type { AddressInfo } from "node:net";
 import type { LambdaFunctionURLEvent, LambdaFunctionURLResult } from "aws-lambda";
 import { decideViewerRequest, rejectionBody } from "../edge-fn/viewer-request";
-import { FORMAT_HEADER, type OutputFormat } from "../image-fn/formats";
+import { FORMAT_HEADER, type OutputFormat } from "../core/formats";
 import { createImageHandler } from "../image-fn/handler";
-import { type Keyring, nodeHmac } from "../image-fn/keyring";
+import { type Keyring, nodeHmac } from "../core/keyring";
 import { staticKeyring } from "../image-fn/keyring-source";
 import type { OriginalStore } from "../image-fn/originals";
-import { DEFAULT_PRESETS, type Preset, presetFormats } from "../image-fn/presets";
-import { DEFAULT_MAX_URL_LIFETIME_SECONDS, type SignedRequest } from "../image-fn/url-signing";
+import { DEFAULT_PRESETS, type Preset, presetFormats } from "../core/presets";
+import { DEFAULT_MAX_URL_LIFETIME_SECONDS, type SignedRequest } from "../core/url-signing";
 import { MemoryCache } from "./memory-cache";
 
 export interface LocalEdgeOptions {

@@ -1,8 +1,9 @@
 import { parseArgs } from "node:util";
-import { signUrl } from "../image-fn/sign-url";
-import { parseDuration } from "./durations";
-import { runCli } from "../tools/cli-support";
-import { DEFAULT_KEYRING_PATH, loadOrCreateKeyring, readKeyringFile } from "./keyring-file";
+import { signUrl } from "../core/sign-url";
+import { parseDuration } from "../core/durations";
+import { runCli } from "../cli/support";
+import { readKeyringFile } from "../core/keyring";
+import { DEFAULT_KEYRING_PATH, loadOrCreateKeyring } from "./keyring-file";
 
 const USAGE = "usage: npm run sign -- --preset NAME --key KEY --ttl 1h [--base-url URL] [--keyring FILE] [--kid KID]";
 

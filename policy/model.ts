@@ -8,8 +8,10 @@
  * throws on an unknown is silently downgraded to advisory by the engine.
  */
 
-/** Pulumi's wire marker for a value that is unknown during preview (the same string `check/model.ts` uses). */
-export const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
+import { UNKNOWN_VALUE } from "../core/contract";
+
+/** Pulumi's wire marker for a value that is unknown during preview. */
+export const UNKNOWN = UNKNOWN_VALUE;
 
 export type Properties = Record<string, unknown>;
 

@@ -3,25 +3,18 @@
  * live under a stack-scoped name, and never reach a Lambda environment, a CloudFront Function's
  * code or a stack output. The markers it relies on are in the pack's README (a public contract).
  */
-import { createHash } from "node:crypto";
+import { KEY_VALUE_STORE_PREFIX, KEYRING_PURPOSE, KEYRING_TAG } from "../core/contract";
+import { keyFingerprint } from "../core/keyring";
 import { configStrings, containsUnknown, field, isRecord, isUnknown, knownString, knownStrings, Report, resourceLabel, StackResource, StackRule } from "./model";
 import { listOf } from "./policy-documents";
 import { CLOUDFRONT, LAMBDA, PULUMI, RANDOM_KEY_SOURCES, SECRETS_MANAGER } from "./resource-types";
 import { identifiersOf, StackIndex } from "./stack-index";
 
-export const KEYRING_TAG = "rendorix:purpose";
-export const KEYRING_PURPOSE = "url-signing-keyring";
 const KEYRING_NAME = /hmac|signing-key|url-signing/i;
-const KEY_ENTRY_PREFIX = "kid:";
 const SECRET_VALUE_PROPERTIES = ["secretString", "secretBinary", "secretStringWo"];
 /** Shorter strings are not keys (url-signing-v1 keys are base64 of at least 32 bytes) and would match by accident. */
 const MIN_KEY_TEXT_LENGTH = 16;
 const GENERATE_FIX = "generate the key in this stack with random.RandomBytes (length >= 32) and build the value from its output";
-
-/** Lowercase hex SHA-256 of a key's text, as `deniedKeyFingerprints` lists them. */
-export function keyFingerprint(text: string): string {
-  return createHash("sha256").update(text, "utf8").digest("hex");
-}
 
 interface KeyText {
   holder: StackResource;
@@ -165,14 +158,14 @@ function checkKeyValueStoreEntries(index: StackIndex, material: KeyMaterial): vo
     const key = entry.inputs.key;
     if (isUnknown(key)) {
       material.checkValueSource(entry, ["value"], "is a KeyValueStore entry whose key is unknown during preview, so it may hold a signing key");
-    } else if (typeof key === "string" && key.startsWith(KEY_ENTRY_PREFIX)) {
+    } else if (typeof key === "string" && key.startsWith(KEY_VALUE_STORE_PREFIX)) {
       material.checkValueSource(entry, ["value"], `holds signing key '${key}'`);
       material.addText(entry, `key '${key}'`, entry.inputs.value);
     }
   }
   for (const entries of index.ofType(CLOUDFRONT.keyValueStoreKeysExclusive)) {
     const pairs = entries.inputs.resourceKeyValuePairs;
-    const keyPairs = listOf(pairs).filter((pair) => isUnknown(pair) || isUnknown(field(pair, "key")) || (knownString(field(pair, "key")) ?? "").startsWith(KEY_ENTRY_PREFIX));
+    const keyPairs = listOf(pairs).filter((pair) => isUnknown(pair) || isUnknown(field(pair, "key")) || (knownString(field(pair, "key")) ?? "").startsWith(KEY_VALUE_STORE_PREFIX));
     if (keyPairs.length === 0) continue;
     material.checkValueSource(entries, ["resourceKeyValuePairs"], "holds KeyValueStore entries that are, or may be, signing keys");
     for (const pair of keyPairs) material.addText(entries, `key '${knownString(field(pair, "key")) ?? "?"}'`, field(pair, "value"));
@@ -235,7 +228,7 @@ export const noSharedHmacSecrets: StackRule = {
   description: "URL-signing keys are generated in this stack, kept under a stack-scoped name, and never exposed in Lambda environments, edge code or stack outputs.",
   enforcementLevel: "mandatory",
   remediation:
-    `Tag the keyring secret ${KEYRING_TAG}=${KEYRING_PURPOSE}, name it with the stack name (or let Pulumi auto-name it), build every SecretVersion and 'kid:' KeyValueStore entry ` +
+    `Tag the keyring secret ${KEYRING_TAG}=${KEYRING_PURPOSE}, name it with the stack name (or let Pulumi auto-name it), build every SecretVersion and '${KEY_VALUE_STORE_PREFIX}' KeyValueStore entry ` +
     "from a random.RandomBytes of this stack (never a literal, config value or stack reference), and hand consumers the keyring's ARN instead of its value.",
   configSchema: {
     properties: {

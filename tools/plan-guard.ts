@@ -7,7 +7,7 @@
  */
 import { readFileSync } from "node:fs";
 import { parseArgs } from "node:util";
-import { runCli } from "./cli-support";
+import { runCli } from "../cli/support";
 
 /** The pull-request label that allows a plan to replace or delete a protected resource. */
 export const PROTECTED_CHANGE_LABEL = "allow-protected-replace";

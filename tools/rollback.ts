@@ -11,7 +11,7 @@ import { execFile } from "node:child_process";
 import { join } from "node:path";
 import { parseArgs, promisify } from "node:util";
 import { GetAliasCommand, LambdaClient, ListVersionsByFunctionCommand, UpdateAliasCommand } from "@aws-sdk/client-lambda";
-import { runCli } from "./cli-support";
+import { runCli } from "../cli/support";
 
 export const LIVE_ALIAS = "live";
 const PROJECT_DIR = join(__dirname, "..");

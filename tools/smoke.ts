@@ -10,12 +10,12 @@
 import { randomBytes } from "node:crypto";
 import { parseArgs } from "node:util";
 import { SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
-import type { Keyring } from "../image-fn/keyring";
+import type { Keyring } from "../core/keyring";
 import { readKeyringSecret } from "../image-fn/keyring-source";
-import { signUrl } from "../image-fn/sign-url";
-import type { RejectionCode } from "../image-fn/url-signing";
-import { readKeyringFile } from "../local/keyring-file";
-import { runCli, textTable } from "./cli-support";
+import { signUrl } from "../core/sign-url";
+import type { RejectionCode } from "../core/url-signing";
+import { readKeyringFile } from "../core/keyring";
+import { runCli, textTable } from "../cli/support";
 
 /** The original the deploy workflow uploads before the smoke test (`samples/coffee.png`). */
 export const DEFAULT_PROBE_KEY = "smoke/probe.png";

@@ -7,7 +7,7 @@ import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import type { Keyring } from "../../image-fn/keyring";
+import type { Keyring } from "../../core/keyring";
 import { folderOriginals } from "../../image-fn/originals";
 import { type LocalEdge, type LocalEdgeOptions, startLocalEdge } from "../../local/server";
 import { type CheckResult, DEFAULT_PROBE_KEY, runSmokeChecks } from "../../tools/smoke";

@@ -4,7 +4,7 @@ import { buildEdgeFunctionCode, MAX_FUNCTION_CODE_BYTES, RUNTIME_IMPORTS } from 
 import type { CloudFrontRequest, CloudFrontResponse } from "../../edge-fn/cloudfront-function";
 import { createImageHandler } from "../../image-fn/handler";
 import { staticKeyring } from "../../image-fn/keyring-source";
-import { DEFAULT_PRESETS, type Preset, presetFormats } from "../../image-fn/presets";
+import { DEFAULT_PRESETS, type Preset, presetFormats } from "../../core/presets";
 import { loadViewerRequestFunction, undocumentedSyntax, viewerRequestEvent } from "../support/cloudfront-runtime";
 import { vectors } from "../support/vectors";
 

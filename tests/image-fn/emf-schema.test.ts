@@ -4,12 +4,12 @@ import { join } from "node:path";
 import Ajv from "ajv";
 import type { APIGatewayProxyStructuredResultV2, LambdaFunctionURLEvent } from "aws-lambda";
 import { createImageHandler } from "../../image-fn/handler";
-import { parseKeyring } from "../../image-fn/keyring";
+import { parseKeyring } from "../../core/keyring";
 import { staticKeyring } from "../../image-fn/keyring-source";
 import { folderOriginals } from "../../image-fn/originals";
-import { DEFAULT_PRESETS } from "../../image-fn/presets";
+import { DEFAULT_PRESETS } from "../../core/presets";
 import { SIGNATURE_FAILURE_CODES } from "../../image-fn/request-log";
-import { signUrl } from "../../image-fn/sign-url";
+import { signUrl } from "../../core/sign-url";
 import { FIXTURES } from "../support/bad-originals";
 import { vectors } from "../support/vectors";
 

@@ -3,11 +3,11 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { LambdaFunctionURLEvent, APIGatewayProxyStructuredResultV2 } from "aws-lambda";
 import { createImageHandler, type ImageHandlerDeps } from "../../image-fn/handler";
-import { parseKeyring } from "../../image-fn/keyring";
+import { parseKeyring } from "../../core/keyring";
 import { staticKeyring } from "../../image-fn/keyring-source";
 import { folderOriginals, type OriginalStore } from "../../image-fn/originals";
-import { DEFAULT_PRESETS } from "../../image-fn/presets";
-import { signUrl } from "../../image-fn/sign-url";
+import { DEFAULT_PRESETS } from "../../core/presets";
+import { signUrl } from "../../core/sign-url";
 import { FIXTURES } from "../support/bad-originals";
 import { vectors } from "../support/vectors";
 

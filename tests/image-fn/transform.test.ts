@@ -2,7 +2,7 @@ import { strict as assert } from "node:assert";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import sharp from "sharp";
-import { DEFAULT_PRESETS } from "../../image-fn/presets";
+import { DEFAULT_PRESETS } from "../../core/presets";
 import { sniffSourceFormat, transformImage } from "../../image-fn/transform";
 import { FIXTURES } from "../support/bad-originals";
 

@@ -2,7 +2,8 @@ import assert from "node:assert/strict";
 import { UNKNOWN_VALUE } from "../../check/model";
 import { StackView } from "../../policy/model";
 import { CLOUDFRONT, LAMBDA, PULUMI, RANDOM_KEY_SOURCES, SECRETS_MANAGER } from "../../policy/resource-types";
-import { keyFingerprint, noSharedHmacSecrets } from "../../policy/signing-keys";
+import { keyFingerprint } from "../../core/keyring";
+import { noSharedHmacSecrets } from "../../policy/signing-keys";
 import { assertViolatesOnly, evaluate, inBothModes, ProgramBuilder } from "../support/captured";
 import { addAlertTopic, addKeyring, addMonitoredFunction, KEY_TEXT, Keyring } from "../support/policy-fixtures";
 

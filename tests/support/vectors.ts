@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { nodeHmac } from "../../image-fn/keyring";
-import { parseRequest, verifySignature } from "../../image-fn/url-signing";
+import { nodeHmac } from "../../core/keyring";
+import { parseRequest, verifySignature } from "../../core/url-signing";
 
 export interface Vectors {
   keyring: { active: string; keys: Record<string, string> };

@@ -7,6 +7,8 @@
  * by the caller (Node's `crypto` in the Lambda, the `crypto` module of `cloudfront-js-2.0` at the edge).
  */
 
+import { KEY_ID_PATTERN } from "./contract";
+
 /** HMAC-SHA256 of `message` (UTF-8) under `keyText` (its ASCII bytes), as unpadded base64url. */
 export type Hmac = (keyText: string, message: string) => string;
 
@@ -16,7 +18,6 @@ export const DEFAULT_MAX_URL_LIFETIME_SECONDS = 30 * 24 * 60 * 60;
 export const MAX_KEY_BYTES = 1024;
 
 const PRESET_NAME = /^[a-z0-9][a-z0-9-]{0,31}$/;
-const KEY_ID = /^[A-Za-z0-9_-]{1,32}$/;
 // Any number of digits: an expiry beyond what a double holds exactly is well-formed but too far,
 // and it is signed as written, so the signature is checked over the digits themselves.
 const EXPIRY = /^[1-9][0-9]*$/;
@@ -63,7 +64,7 @@ function reject(status: Rejection["status"], code: RejectionCode, message: strin
 }
 
 export function isValidKeyId(kid: string): boolean {
-  return KEY_ID.test(kid);
+  return KEY_ID_PATTERN.test(kid);
 }
 
 export function isValidPresetName(name: string): boolean {

@@ -1,5 +1,5 @@
 import { strict as assert } from "node:assert";
-import { DEFAULT_PRESETS, parsePresets, presetFormats } from "../../image-fn/presets";
+import { DEFAULT_PRESETS, parsePresets, presetFormats } from "../../core/presets";
 
 describe("presets", () => {
   it("accepts the defaults and gives the edge their formats", () => {

@@ -1,4 +1,6 @@
 import { createHash, createHmac } from "node:crypto";
+import { readFileSync } from "node:fs";
+import { KEY_ID_PATTERN } from "./contract";
 import { isValidKeyId, type Hmac } from "./url-signing";
 
 /** The keyring document stored in Secrets Manager (url-signing-v1, "The keyring"). */
@@ -14,9 +16,13 @@ const MIN_KEY_BYTES = 32;
 export const nodeHmac: Hmac = (keyText, message) =>
   createHmac("sha256", Buffer.from(keyText, "ascii")).update(message, "utf8").digest("base64url");
 
-/** Lowercase hex SHA-256 of a key's text: how a key is named in logs and policy config. */
+/**
+ * Lowercase hex SHA-256 of a key's text: how a key is named wherever its value must not appear (the
+ * policy pack's messages and its `deniedKeyFingerprints`). Key text is base64, so its UTF-8 and ASCII
+ * bytes are the same.
+ */
 export function keyFingerprint(keyText: string): string {
-  return createHash("sha256").update(keyText, "ascii").digest("hex");
+  return createHash("sha256").update(keyText, "utf8").digest("hex");
 }
 
 /**
@@ -37,7 +43,7 @@ export function parseKeyring(json: string, source = "keyring"): Keyring {
   const keys: Record<string, string> = {};
   for (const [kid, keyText] of Object.entries(candidate.keys)) {
     if (!isValidKeyId(kid)) {
-      throw new Error(`${source}: key id "${kid}" must match ^[A-Za-z0-9_-]{1,32}$`);
+      throw new Error(`${source}: key id "${kid}" must match ${KEY_ID_PATTERN.source}`);
     }
     if (typeof keyText !== "string" || !BASE64.test(keyText) || keyText.length % 4 === 1) {
       throw new Error(`${source}: key "${kid}" is not standard base64 text`);
@@ -51,4 +57,9 @@ export function parseKeyring(json: string, source = "keyring"): Keyring {
     throw new Error(`${source}: "active" must name one of the key ids in "keys"`);
   }
   return { active: candidate.active, keys };
+}
+
+/** A keyring document from a file, such as the local keyring of `npm start` or a copy of a stack's secret. */
+export function readKeyringFile(path: string): Keyring {
+  return parseKeyring(readFileSync(path, "utf8"), path);
 }

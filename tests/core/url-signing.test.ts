@@ -1,8 +1,8 @@
 import { strict as assert } from "node:assert";
-import { nodeHmac, parseKeyring } from "../../image-fn/keyring";
-import { signUrl } from "../../image-fn/sign-url";
+import { nodeHmac, parseKeyring } from "../../core/keyring";
+import { signUrl } from "../../core/sign-url";
 import { vectors, verifyVectorUrl } from "../support/vectors";
-import { decodeKey, encodeKey, signPath, stringToSign } from "../../image-fn/url-signing";
+import { decodeKey, encodeKey, signPath, stringToSign } from "../../core/url-signing";
 
 describe("url-signing-v1", () => {
   const keyring = parseKeyring(JSON.stringify(vectors.keyring));
