@@ -12,8 +12,7 @@ import {
   paginateListKeys,
   UpdateKeysCommand,
 } from "@aws-sdk/client-cloudfront-keyvaluestore";
-
-export const KEY_ENTRY_PREFIX = "kid:";
+import { KEY_VALUE_STORE_PREFIX } from "../core/contract";
 
 /** Writes race with other writers (an operator revoking a key); each retry starts from a fresh ETag. */
 const MAX_CONFLICT_RETRIES = 5;
@@ -23,7 +22,7 @@ export async function readEdgeKeys(client: CloudFrontKeyValueStoreClient, kvsArn
   const keys = new Map<string, string>();
   for await (const page of paginateListKeys({ client }, { KvsARN: kvsArn })) {
     for (const item of page.Items ?? []) {
-      if (item.Key?.startsWith(KEY_ENTRY_PREFIX) && item.Value !== undefined) keys.set(item.Key.slice(KEY_ENTRY_PREFIX.length), item.Value);
+      if (item.Key?.startsWith(KEY_VALUE_STORE_PREFIX) && item.Value !== undefined) keys.set(item.Key.slice(KEY_VALUE_STORE_PREFIX.length), item.Value);
     }
   }
   return keys;
@@ -55,8 +54,8 @@ async function updateEdgeKeys(
         new UpdateKeysCommand({
           KvsARN: kvsArn,
           IfMatch: ETag,
-          Puts: Object.entries(puts).map(([kid, keyText]) => ({ Key: KEY_ENTRY_PREFIX + kid, Value: keyText })),
-          Deletes: deletes.map((kid) => ({ Key: KEY_ENTRY_PREFIX + kid })),
+          Puts: Object.entries(puts).map(([kid, keyText]) => ({ Key: KEY_VALUE_STORE_PREFIX + kid, Value: keyText })),
+          Deletes: deletes.map((kid) => ({ Key: KEY_VALUE_STORE_PREFIX + kid })),
         }),
       );
       return changes;

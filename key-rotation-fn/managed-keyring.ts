@@ -1,6 +1,6 @@
 import { randomBytes } from "node:crypto";
-import { type Keyring, parseKeyring } from "../image-fn/keyring";
-import { CLOCK_SKEW_SECONDS } from "../image-fn/url-signing";
+import { type Keyring, parseKeyring } from "../core/keyring";
+import { CLOCK_SKEW_SECONDS } from "../core/url-signing";
 
 /**
  * A keyring written by the rotation function: url-signing-v1's `active` and `keys`, plus when each

@@ -18,7 +18,7 @@ import { readProjectName, readStackConfigFile } from "../check/capture";
 import { deleteEdgeKey, readEdgeKeys } from "../key-rotation-fn/edge-store";
 import { AWSCURRENT, AWSPENDING, describeKeyringSecret, type KeyringSecret, keyringSecretName, readKeyringVersion, versionWithLabel } from "../key-rotation-fn/keyring-secret";
 import { keysByAge, type ManagedKeyring, withoutKey } from "../key-rotation-fn/managed-keyring";
-import { textTable } from "./cli-support";
+import { textTable } from "../cli/support";
 
 export const USAGE = "usage: npm run keys -- list|rotate|revoke [--kid KID] --stack dev|prod";
 const PROJECT_DIR = join(__dirname, "..");

@@ -2,7 +2,7 @@ import { strict as assert } from "node:assert";
 import type { APIGatewayProxyStructuredResultV2 } from "aws-lambda";
 import { createImageHandler } from "../../image-fn/handler";
 import { secretsManagerKeyring } from "../../image-fn/keyring-source";
-import { signUrl } from "../../image-fn/sign-url";
+import { signUrl } from "../../core/sign-url";
 import { EXIT, runKeys } from "../../tools/keys";
 import { CREDENTIALS, FakeAws } from "../support/fake-aws";
 import { edgeDecision, functionUrlEvent, type KeyringFixture, keyringFixture, PRESETS } from "../support/keyring-fixture";

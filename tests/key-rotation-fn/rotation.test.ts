@@ -1,5 +1,5 @@
 import { strict as assert } from "node:assert";
-import { signUrl } from "../../image-fn/sign-url";
+import { signUrl } from "../../core/sign-url";
 import { rotateKeyring } from "../../key-rotation-fn/rotation";
 import { FakeAws } from "../support/fake-aws";
 import { edgeDecision, type KeyringFixture, keyringFixture, MAX_URL_LIFETIME_SECONDS } from "../support/keyring-fixture";

@@ -4,7 +4,7 @@
  */
 import type { LambdaFunctionURLEvent } from "aws-lambda";
 import { decideViewerRequest } from "../../edge-fn/viewer-request";
-import { nodeHmac } from "../../image-fn/keyring";
+import { nodeHmac } from "../../core/keyring";
 import { parseManagedKeyring, type ManagedKeyring } from "../../key-rotation-fn/managed-keyring";
 import { KEY_VALUE_STORE_TAG } from "../../key-rotation-fn/keyring-secret";
 import { rotateKeyring } from "../../key-rotation-fn/rotation";
