@@ -74,6 +74,46 @@ export function encode(pipeline: Sharp, format: OutputFormat, quality: number | 
   }
 }
 
+/**
+ * Longest side of a source, in pixels. libvips holds a few rows per worker thread, so a row's length
+ * multiplies into memory: a 50,000,000 x 1 PNG (143 KB) peaked at 1.4 GB, a 200,000 x 250 one at
+ * 450 MB, while no source with both sides within this limit went past 160 MB more than idle.
+ */
+export const MAX_SOURCE_SIDE = 32_768;
+
+/** Decode budget per allowed pixel: 8-bit RGBA, so the budget is 200 MB at the default 50 MP. */
+export const DECODE_BYTES_PER_PIXEL = 4;
+
+const BYTES_PER_SAMPLE: Record<string, number> = { uchar: 1, char: 1, ushort: 2, short: 2, uint: 4, int: 4, float: 4, complex: 8, double: 8, dpcomplex: 16 };
+
+/** Samples per pixel a JPEG decoder stores for each chroma subsampling sharp reports. */
+const JPEG_SAMPLES: Record<string, number> = { "4:2:0": 1.5, "4:2:2": 2, "4:4:0": 2, "4:4:4": 3, "4:2:0:4": 2.5, "4:4:4:4": 4 };
+
+/**
+ * The most memory decoding this source may take, in bytes, read from its header alone. Decoders that
+ * cannot stream hold a whole frame: a progressive JPEG keeps 16-bit coefficients for every sample, a
+ * GIF frame is RGBA whatever its palette, an interlaced PNG or a TIFF keeps its samples as stored.
+ */
+export function decodeBytes(metadata: Metadata): number {
+  const pixels = (metadata.width ?? 0) * (metadata.height ?? 0);
+  const channels = metadata.channels ?? 4;
+  if (metadata.format === "jpeg" && metadata.isProgressive) return pixels * 2 * (JPEG_SAMPLES[metadata.chromaSubsampling ?? ""] ?? channels);
+  if (metadata.format === "gif") return pixels * 4;
+  return pixels * channels * (BYTES_PER_SAMPLE[metadata.depth] ?? 8);
+}
+
+/** Why a source's header puts it beyond what this service decodes, or null when it is within limits. */
+export function sourceLimitExceeded(metadata: Metadata, maxSourcePixels: number): string | null {
+  const width = metadata.width ?? 0;
+  const height = metadata.height ?? 0;
+  if (width * height > maxSourcePixels) return "The original has more pixels than this service transforms.";
+  if (width > MAX_SOURCE_SIDE || height > MAX_SOURCE_SIDE) return `The original is wider or taller than ${MAX_SOURCE_SIDE} pixels.`;
+  if (decodeBytes(metadata) > maxSourcePixels * DECODE_BYTES_PER_PIXEL) {
+    return "The original would take more memory to decode than this service allows (high bit depth, many channels or progressive).";
+  }
+  return null;
+}
+
 export interface TransformInput {
   source: Buffer;
   preset: Preset;
@@ -97,9 +137,8 @@ export async function transformImage(input: TransformInput): Promise<TransformRe
     throw new TransformError("undecodable-source", "The original could not be decoded.");
   }
   const sourcePixels = (metadata.width ?? 0) * (metadata.height ?? 0);
-  if (sourcePixels > input.maxSourcePixels) {
-    throw new TransformError("source-too-large", "The original has more pixels than this service transforms.");
-  }
+  const tooLarge = sourceLimitExceeded(metadata, input.maxSourcePixels);
+  if (tooLarge) throw new TransformError("source-too-large", tooLarge);
   const format = outputFormat(input.preset.format, input.negotiated, metadata.hasAlpha === true);
   let pipeline = sharp(input.source, { limitInputPixels: input.maxSourcePixels, failOn: "truncated" })
     .rotate()
