@@ -5,7 +5,7 @@ import { noWildcardActions } from "./iam";
 import { functionUrlIamAuth } from "./lambda";
 import { logGroupRetention } from "./logs";
 import { Rule } from "./model";
-import { bucketEncryption, bucketVersioning, noPublicBuckets } from "./s3-buckets";
+import { bucketEncryption, bucketVersioning, explicitPublicAccessBlock, noPublicBuckets } from "./s3-buckets";
 import { noSharedHmacSecrets } from "./signing-keys";
 import { requiredTags } from "./tags";
 
@@ -13,6 +13,7 @@ export const rules: readonly Rule[] = [
   noPublicBuckets,
   noSharedHmacSecrets,
   requiredAlarms,
+  explicitPublicAccessBlock,
   bucketEncryption,
   bucketVersioning,
   cloudfrontViewerTls,

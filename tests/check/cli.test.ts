@@ -27,7 +27,7 @@ describe("npm run check", function () {
   });
 
   it("exits 1 with a violation table for another team's program with a mistake", async () => {
-    const result = await check("--stack", "dev", "--program", join("tests/fixtures/programs/bucket-without-public-access-block/index.ts"));
+    const result = await check("--stack", "dev", "--program", join("tests/fixtures/programs/bucket-public-read-acl/index.ts"));
     assert.equal(result.code, 1);
     assert.match(result.stdout, /policy\s+level\s+resource\s+message/);
     assert.match(result.stdout, /no-public-buckets\s+mandatory\s+aws:s3\/bucket:Bucket::assets/);
@@ -36,7 +36,7 @@ describe("npm run check", function () {
   it("answers in JSON and honours a policy pack config that lowers a policy", async () => {
     const result = await check(
       "--stack", "dev", "--json", "--mode", "preview",
-      "--program", "tests/fixtures/programs/bucket-without-public-access-block/index.ts",
+      "--program", "tests/fixtures/programs/bucket-public-read-acl/index.ts",
       "--policy-config", "tests/fixtures/policy-config/advisory-public-buckets.json",
     );
     assert.equal(result.code, 0, result.stderr);

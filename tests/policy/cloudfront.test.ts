@@ -76,7 +76,7 @@ describe("cloudfront-origin-access-control", () => {
         const bucket = p.add(S3.buckets[0], "assets", {});
         inputs.origins = [{ originId: "assets", domainName: p.computed("assets-1a2b.s3.eu-west-1.amazonaws.com"), s3OriginConfig: { originAccessIdentity: "origin-access-identity/cloudfront/E1OAI" } }];
         p.get(edge.distribution).propertyDependencies.origins = [bucket];
-        const violations = evaluate(p, { "no-public-buckets": "disabled", "s3-bucket-encryption": "disabled" });
+        const violations = evaluate(p, { "s3-explicit-public-access-block": "disabled", "s3-bucket-encryption": "disabled" });
         assertViolatesOnly(violations, POLICY, mode === "update" ? /origin 'assets' uses a legacy Origin Access Identity/ : /origin 'assets' uses a legacy Origin Access Identity; the domain of origin 'assets' is unknown/);
       });
     });

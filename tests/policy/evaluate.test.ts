@@ -10,12 +10,13 @@ import { S3 } from "../../policy/resource-types";
 import { evaluate, inBothModes, ProgramBuilder } from "../support/captured";
 import { addCompliantService, addPrivateBucket } from "../support/policy-fixtures";
 
-/** A stack with one mandatory violation (a bucket without public access block) and one advisory one (no SSE). */
+/** A stack with one mandatory violation (a public policy on a bucket outside the stack) and one advisory one (no SSE). */
 function oneOfEach(): ProgramBuilder {
   const p = new ProgramBuilder("update");
-  const bucket = addPrivateBucket(p, "logs");
-  p.remove(bucket.publicAccessBlock);
+  addPrivateBucket(p, "logs");
   p.remove(p.resources.find((resource) => resource.type === S3.encryption[0])!.urn);
+  const statement = { Effect: "Allow", Principal: "*", Action: "s3:GetObject", Resource: "arn:aws:s3:::shared-assets/*" };
+  p.add(S3.policy, "shared-policy", { bucket: "shared-assets", policy: { Version: "2012-10-17", Statement: [statement] } });
   return p;
 }
 
@@ -45,9 +46,9 @@ describe("evaluating the pack like the engine", () => {
     const [mandatory, advisory] = [...evaluate(oneOfEach())].sort((a, b) => a.policy.localeCompare(b.policy));
     assert.deepEqual(
       { policy: mandatory.policy, level: mandatory.level, resourceName: mandatory.resourceName, resourceType: mandatory.resourceType },
-      { policy: "no-public-buckets", level: "mandatory", resourceName: "logs", resourceType: S3.buckets[0] },
+      { policy: "no-public-buckets", level: "mandatory", resourceName: "shared-policy", resourceType: S3.policy },
     );
-    assert.equal(mandatory.urn, "urn:pulumi:dev::rendorix::aws:s3/bucket:Bucket::logs");
+    assert.equal(mandatory.urn, "urn:pulumi:dev::rendorix::aws:s3/bucketPolicy:BucketPolicy::shared-policy");
     assert.deepEqual({ policy: advisory.policy, level: advisory.level }, { policy: "s3-bucket-encryption", level: "advisory" });
   });
 

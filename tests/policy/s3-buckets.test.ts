@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { UNKNOWN_VALUE } from "../../check/model";
-import { CLOUDFRONT, PULUMI, S3 } from "../../policy/resource-types";
+import { PULUMI, S3 } from "../../policy/resource-types";
+import { patternsOverlap } from "../../policy/s3-public-policy";
 import { assertViolatesOnly, evaluate, inBothModes, ProgramBuilder } from "../support/captured";
 import { ACCOUNT, addPrivateBucket, PrivateBucket } from "../support/policy-fixtures";
 
@@ -12,6 +13,51 @@ function withBucket(mode: "update" | "preview", name = "originals"): { p: Progra
 function publicReadStatement(extra: Record<string, unknown> = {}): Record<string, unknown> {
   return { Sid: "PublicRead", Effect: "Allow", Principal: "*", Action: "s3:GetObject", Resource: "arn:aws:s3:::originals-7f3a9c1/*", ...extra };
 }
+
+const ALL_OFF = { blockPublicAcls: false, blockPublicPolicy: false, ignorePublicAcls: false, restrictPublicBuckets: false };
+/** The messages of `no-public-buckets` alone (other policies disabled), with the given config properties. */
+function publicFindings(p: ProgramBuilder, properties: Record<string, unknown> = {}): string[] {
+  return evaluate(p, { all: "disabled", "no-public-buckets": { enforcementLevel: "mandatory", ...properties } }).map((violation) => violation.message);
+}
+
+/** A private bucket whose public access block is all off, with `statement` added to its policy. */
+function openBucketWith(mode: "update" | "preview", statement: Record<string, unknown>): { p: ProgramBuilder; bucket: PrivateBucket } {
+  const { p, bucket } = withBucket(mode);
+  Object.assign(p.get(bucket.publicAccessBlock).inputs, ALL_OFF);
+  (p.get(bucket.policy).inputs.policy as { Statement: unknown[] }).Statement.push(statement);
+  return { p, bucket };
+}
+
+function assertPublic(p: ProgramBuilder, reason: RegExp, properties: Record<string, unknown> = {}): void {
+  const messages = publicFindings(p, properties);
+  assert.equal(messages.length, 1, messages.join("\n"));
+  assert.match(messages[0], reason);
+}
+
+describe("patternsOverlap", () => {
+  const cases: [string, string, boolean][] = [
+    ["s3:GetObject", "s3:Get*", true],
+    ["s3:getobject", "s3:Get*", true],
+    ["s3:*", "s3:Get*", true],
+    ["*", "s3:RestoreObject", true],
+    ["s3:G*", "s3:Get*", true],
+    ["s3:?etObject", "s3:Get*", true],
+    ["s3:ReplicateObject", "s3:Get*", false],
+    ["s3:ReplicateObject", "s3:RestoreObject", false],
+    ["s3:RestoreObject", "s3:RestoreObject", true],
+    ["s3:RestoreObjects", "s3:RestoreObject", false],
+    ["s3:Restore", "s3:RestoreObject", false],
+    ["sqs:GetQueueUrl", "s3:Get*", false],
+    ["s3:Get?", "s3:Get*", true],
+    ["s3:Ge", "s3:Get*", false],
+  ];
+  for (const [a, b, expected] of cases) {
+    it(`${a} ${expected ? "overlaps" : "does not overlap"} ${b}`, () => {
+      assert.equal(patternsOverlap(a, b), expected);
+      assert.equal(patternsOverlap(b, a), expected);
+    });
+  }
+});
 
 describe("no-public-buckets", () => {
   inBothModes((mode) => {
@@ -26,110 +72,239 @@ describe("no-public-buckets", () => {
         assert.deepEqual(evaluate(p), []);
       });
 
-      it("passes Principal * limited by AWS:SourceArn to a CloudFront distribution", () => {
-        const { p, bucket } = withBucket(mode);
-        const distribution = p.add(CLOUDFRONT.distribution, "edge", {});
-        const policy = p.get(bucket.policy);
-        const sourceArn = p.computed(`arn:aws:cloudfront::${ACCOUNT}:distribution/E2QWRUHAPOMQZL`);
-        (policy.inputs.policy as { Statement: unknown[] }).Statement.push(publicReadStatement({ Condition: { StringEquals: { "AWS:SourceArn": sourceArn } } }));
-        policy.propertyDependencies.policy.push(distribution);
-        assert.deepEqual(evaluate(p, { all: "disabled", "no-public-buckets": "mandatory" }), []);
-      });
-
-      it("fails a bucket that has no public access block", () => {
+      it("passes a bucket without a public access block when nothing makes it public, with an advisory to declare one", () => {
         const { p, bucket } = withBucket(mode);
         p.remove(bucket.publicAccessBlock);
-        assertViolatesOnly(evaluate(p), "no-public-buckets", /Bucket 'originals' has no public access block/);
-      });
-
-      it("fails a public access block that leaves restrictPublicBuckets false", () => {
-        const { p, bucket } = withBucket(mode);
-        p.get(bucket.publicAccessBlock).inputs.restrictPublicBuckets = false;
-        assertViolatesOnly(evaluate(p), "no-public-buckets", /leaves restrictPublicBuckets off/);
-      });
-
-      it("fails a public access block that omits blockPublicPolicy", () => {
-        const { p, bucket } = withBucket(mode);
-        delete p.get(bucket.publicAccessBlock).inputs.blockPublicPolicy;
-        assertViolatesOnly(evaluate(p), "no-public-buckets", /leaves blockPublicPolicy off/);
-      });
-
-      it("fails the second bucket when the only public access block belongs to the first", () => {
-        const p = new ProgramBuilder(mode);
-        addPrivateBucket(p, "originals");
-        const logs = addPrivateBucket(p, "logs");
-        p.remove(logs.publicAccessBlock);
         const violations = evaluate(p);
-        assertViolatesOnly(violations, "no-public-buckets", /Bucket 'logs' has no public access block/);
-        assert.equal(violations.length, 1);
+        assertViolatesOnly(violations, "s3-explicit-public-access-block", /Bucket 'originals' relies on S3's default Block Public Access\. Fix: add an aws\.s3\.BucketPublicAccessBlock/);
+        assert.equal(violations[0].level, "advisory");
       });
 
-      it("fails a bucket with the public-read canned ACL", () => {
+      it("passes a public statement on a bucket with no public access block: S3 blocks public policies by default", () => {
         const { p, bucket } = withBucket(mode);
-        p.get(bucket.bucket).inputs.acl = "public-read";
-        assertViolatesOnly(evaluate(p), "no-public-buckets", /canned ACL 'public-read'/);
-      });
-
-      it("fails a bucket with an inline grant to AllUsers", () => {
-        const { p, bucket } = withBucket(mode);
-        p.get(bucket.bucket).inputs.grants = [{ type: "Group", uri: "http://acs.amazonaws.com/groups/global/AllUsers", permissions: ["READ"] }];
-        assertViolatesOnly(evaluate(p), "no-public-buckets", /grants access to AllUsers/);
-      });
-
-      it("fails a BucketAclV2 with public-read-write", () => {
-        const { p, bucket } = withBucket(mode);
-        p.add(S3.acls[1], "originals-acl", { bucket: p.computed("originals-7f3a9c1"), acl: "public-read-write" }, { from: { bucket: [bucket.bucket] } });
-        assertViolatesOnly(evaluate(p), "no-public-buckets", /BucketAclV2 'originals-acl' may be public: its canned ACL 'public-read-write'/);
-      });
-
-      it("fails a BucketAcl granting AuthenticatedUsers", () => {
-        const { p, bucket } = withBucket(mode);
-        const grant = { grantee: { type: "Group", uri: "http://acs.amazonaws.com/groups/global/AuthenticatedUsers" }, permission: "READ" };
-        p.add(S3.acls[0], "originals-acl", { bucket: p.computed("originals-7f3a9c1"), accessControlPolicy: { owner: { id: "owner" }, grants: [grant] } }, { from: { bucket: [bucket.bucket] } });
-        assertViolatesOnly(evaluate(p), "no-public-buckets", /grants access to AuthenticatedUsers/);
-      });
-
-      it('fails a bucket policy statement that allows Principal "*"', () => {
-        const { p, bucket } = withBucket(mode);
+        p.remove(bucket.publicAccessBlock);
         (p.get(bucket.policy).inputs.policy as { Statement: unknown[] }).Statement.push(publicReadStatement());
-        assertViolatesOnly(evaluate(p), "no-public-buckets", /statement 'PublicRead' allows Principal "\*" without an AWS:SourceArn condition/);
+        assert.deepEqual(publicFindings(p), []);
       });
 
-      it('fails {"AWS": "*"} in a policy given as a JSON string', () => {
-        const p = new ProgramBuilder(mode);
-        const bucket = p.add(S3.buckets[0], "assets", { bucket: "assets-example" });
-        p.add(S3.publicAccessBlock, "assets-pab", { bucket: "assets-example", blockPublicAcls: true, blockPublicPolicy: true, ignorePublicAcls: true, restrictPublicBuckets: true });
-        p.add(S3.encryption[0], "assets-sse", { bucket: "assets-example", rules: [] });
-        const document = { Version: "2012-10-17", Statement: [publicReadStatement({ Principal: { AWS: "*" } })] };
-        p.add(S3.policy, "assets-policy", { bucket: "assets-example", policy: JSON.stringify(document) }, { dependsOn: [bucket] });
-        assertViolatesOnly(evaluate(p), "no-public-buckets", /BucketPolicy 'assets-policy' may be public: statement 'PublicRead' allows Principal "\*"/);
+      it("fails Principal * reading objects when the public access block is off", () => {
+        const { p } = openBucketWith(mode, publicReadStatement());
+        assertPublic(
+          p,
+          /^Bucket 'originals' is or may be public: BucketPolicy 'originals-policy': statement 'PublicRead' allows bad actions \(s3:Get\*, s3:List\*, s3:Put\*, s3:Delete\*, …\) to a principal that is not fixed \(a wildcard\) and no fixed .* condition limits it, and nothing turns on blockPublicPolicy or restrictPublicBuckets\. Fix: /,
+        );
       });
+
+      it("passes the public statement when only blockPublicPolicy or only restrictPublicBuckets is on", () => {
+        for (const flag of ["blockPublicPolicy", "restrictPublicBuckets"]) {
+          const { p, bucket } = openBucketWith(mode, publicReadStatement());
+          p.get(bucket.publicAccessBlock).inputs[flag] = true;
+          assert.deepEqual(publicFindings(p), [], flag);
+        }
+      });
+
+      it("passes the public statement when ACL settings alone are on", () => {
+        const { p, bucket } = openBucketWith(mode, publicReadStatement());
+        Object.assign(p.get(bucket.publicAccessBlock).inputs, { blockPublicAcls: true, ignorePublicAcls: true });
+        assert.equal(publicFindings(p).length, 1);
+      });
+
+      it("applies the account's Block Public Access from an AccountPublicAccessBlock or the pack's config", () => {
+        const { p } = openBucketWith(mode, publicReadStatement());
+        assertPublic(p, /nothing turns on blockPublicPolicy/, { accountBlockPublicAccess: ["blockPublicAcls", "ignorePublicAcls"] });
+        assert.deepEqual(publicFindings(p, { accountBlockPublicAccess: ["restrictPublicBuckets"] }), []);
+        const account = p.add(S3.accountPublicAccessBlock, "account", { ...ALL_OFF, blockPublicPolicy: true });
+        assert.deepEqual(publicFindings(p), []);
+        p.get(account).inputs.blockPublicPolicy = false;
+        assert.equal(publicFindings(p).length, 1);
+      });
+
+      it("takes the most restrictive of several public access blocks on one bucket only when all agree", () => {
+        const { p, bucket } = openBucketWith(mode, publicReadStatement());
+        p.add(S3.publicAccessBlock, "second", { bucket: p.computed("originals-7f3a9c1"), blockPublicPolicy: true, restrictPublicBuckets: true }, { from: { bucket: [bucket.bucket] } });
+        assert.equal(publicFindings(p).length, 1);
+        Object.assign(p.get(bucket.publicAccessBlock).inputs, { blockPublicPolicy: true });
+        assert.deepEqual(publicFindings(p), []);
+      });
+
+      const fixedConditions: Record<string, unknown>[] = [
+        { StringEquals: { "AWS:SourceArn": `arn:aws:cloudfront::${ACCOUNT}:distribution/E2QWRUHAPOMQZL` } },
+        { ArnLike: { "aws:SourceArn": [`arn:aws:cloudfront::${ACCOUNT}:distribution/E2QWRUHAPOMQZL`] } },
+        { StringEquals: { "aws:SourceVpce": "vpce-1a2b3c4d" } },
+        { StringEquals: { "aws:SourceVpc": "vpc-111bbb22" } },
+        { StringEquals: { "aws:SourceAccount": ACCOUNT } },
+        { StringEquals: { "aws:SourceOwner": ACCOUNT } },
+        { StringEqualsIgnoreCase: { "aws:PrincipalOrgID": "o-a1b2c3d4e5" } },
+        { IpAddress: { "aws:SourceIp": ["192.0.2.0/24", "203.0.113.0/24"] } },
+        { StringLike: { "aws:userid": "AIDAEXAMPLE" } },
+        { StringEquals: { "s3:x-amz-server-side-encryption-aws-kms-key-id": `arn:aws:kms:eu-west-1:${ACCOUNT}:key/abc` } },
+        { StringEquals: { "s3:DataAccessPointAccount": ACCOUNT } },
+        { ArnEquals: { "s3:DataAccessPointArn": `arn:aws:s3:eu-west-1:${ACCOUNT}:accesspoint/ap` } },
+        { Bool: { "aws:SecureTransport": "true" }, StringEquals: { "aws:SourceAccount": ACCOUNT } },
+      ];
+      for (const condition of fixedConditions) {
+        it(`passes Principal * limited by ${JSON.stringify(condition)}`, () => {
+          assert.deepEqual(publicFindings(openBucketWith(mode, publicReadStatement({ Condition: condition })).p), []);
+        });
+      }
+
+      const openConditions: Record<string, unknown>[] = [
+        { StringLike: { "aws:SourceArn": "arn:aws:cloudfront::*:distribution/*" } },
+        { StringEquals: { "aws:SourceArn": "arn:aws:cloudfront::${aws:PrincipalAccount}:distribution/E1" } },
+        { StringNotEquals: { "aws:SourceAccount": ACCOUNT } },
+        { StringEqualsIfExists: { "aws:SourceAccount": ACCOUNT } },
+        { "ForAnyValue:StringEquals": { "aws:SourceAccount": ACCOUNT } },
+        { IpAddress: { "aws:SourceIp": "0.0.0.0/0" } },
+        { IpAddress: { "aws:SourceIp": ["192.0.2.0/24", "::/0"] } },
+        { StringEquals: { "aws:SourceIp": "192.0.2.1" } },
+        { IpAddress: { "aws:SourceAccount": ACCOUNT } },
+        { StringEquals: { "aws:SourceAccount": [] } },
+        { Bool: { "aws:SecureTransport": "true" } },
+        { StringEquals: { "aws:Referer": "https://example.com" } },
+        { StringLike: { "aws:userid": "AROLEID:*" } },
+        { StringEquals: "not a block" },
+      ];
+      for (const condition of openConditions) {
+        it(`fails Principal * under ${JSON.stringify(condition)}`, () => {
+          assertPublic(openBucketWith(mode, publicReadStatement({ Condition: condition })).p, /statement 'PublicRead' allows bad actions .* to a principal that is not fixed/);
+        });
+      }
+
+      const fixedPrincipals: unknown[] = [
+        { Service: "cloudfront.amazonaws.com" },
+        { AWS: `arn:aws:iam::${ACCOUNT}:root` },
+        { AWS: [`arn:aws:iam::${ACCOUNT}:role/a`, ACCOUNT] },
+        { CanonicalUser: "79a59df900b949e55d96a1e698fbacedfd6e09d98eacf8f8d5218e7cd47ef2be" },
+        `arn:aws:iam::${ACCOUNT}:root`,
+      ];
+      for (const principal of fixedPrincipals) {
+        it(`passes a statement granted to the fixed principal ${JSON.stringify(principal)}`, () => {
+          assert.deepEqual(publicFindings(openBucketWith(mode, publicReadStatement({ Principal: principal })).p), []);
+        });
+      }
+
+      for (const principal of [{ AWS: "*" }, { AWS: [`arn:aws:iam::${ACCOUNT}:root`, "*"] }, { AWS: "arn:aws:iam::*:root" }]) {
+        it(`fails a statement granted to ${JSON.stringify(principal)}`, () => {
+          assertPublic(openBucketWith(mode, publicReadStatement({ Principal: principal })).p, /not fixed \(a wildcard\)/);
+        });
+      }
 
       it("fails an Allow statement with NotPrincipal", () => {
-        const { p, bucket } = withBucket(mode);
         const statement = publicReadStatement({ NotPrincipal: { AWS: `arn:aws:iam::${ACCOUNT}:root` } });
         delete statement.Principal;
-        (p.get(bucket.policy).inputs.policy as { Statement: unknown[] }).Statement.push(statement);
-        assertViolatesOnly(evaluate(p), "no-public-buckets", /allows everyone outside its NotPrincipal/);
+        assertPublic(openBucketWith(mode, statement).p, /allows bad actions .* to everyone outside its NotPrincipal/);
       });
 
-      it("fails Principal * whose AWS:SourceArn is not a CloudFront distribution", () => {
-        const { p, bucket } = withBucket(mode);
-        const statement = publicReadStatement({ Condition: { ArnLike: { "aws:SourceArn": "arn:aws:s3:::some-other-bucket" } } });
-        (p.get(bucket.policy).inputs.policy as { Statement: unknown[] }).Statement.push(statement);
-        assertViolatesOnly(evaluate(p), "no-public-buckets", /without an AWS:SourceArn condition limiting it to a CloudFront distribution/);
+      for (const action of ["s3:ListBucket", "s3:PutObject", "s3:DeleteObject", "s3:AbortMultipartUpload", "s3:RestoreObject", "s3:*", "*", "s3:G*", ["s3:ReplicateObject", "s3:GetObjectVersion"]]) {
+        it(`fails Principal * granted ${JSON.stringify(action)}`, () => {
+          assertPublic(openBucketWith(mode, publicReadStatement({ Action: action })).p, /allows bad actions/);
+        });
+      }
+
+      for (const action of ["s3:ReplicateObject", ["s3:ReplicateObject", "s3:ObjectOwnerOverrideToBucketOwner"], "sqs:GetQueueUrl"]) {
+        it(`passes Principal * granted only ${JSON.stringify(action)}, no bad action`, () => {
+          assert.deepEqual(publicFindings(openBucketWith(mode, publicReadStatement({ Action: action })).p), []);
+        });
+      }
+
+      it("fails NotAction with Allow unless it excludes every bad action", () => {
+        const statement = (notAction: unknown) => {
+          const result = publicReadStatement({ NotAction: notAction });
+          delete result.Action;
+          return result;
+        };
+        assertPublic(openBucketWith(mode, statement("s3:GetObject")).p, /allows bad actions/);
+        assertPublic(openBucketWith(mode, statement(["s3:Get*", "s3:List*", "s3:Put*", "s3:Delete*", "s3:AbortMultipartUpload"])).p, /allows bad actions/);
+        assert.deepEqual(publicFindings(openBucketWith(mode, statement(["s3:Get*", "s3:List*", "s3:Put*", "s3:Delete*", "s3:AbortMultipartUpload", "s3:RestoreObject"])).p), []);
+        assert.deepEqual(publicFindings(openBucketWith(mode, statement("s3:*")).p), []);
       });
 
-      it("fails a website configuration resource", () => {
+      it("passes Deny statements with Principal *", () => {
+        assert.deepEqual(publicFindings(openBucketWith(mode, publicReadStatement({ Effect: "Deny" })).p), []);
+      });
+
+      it("passes a bucket with S3 website hosting when nothing makes it public", () => {
         const { p, bucket } = withBucket(mode);
         p.add(S3.websites[0], "originals-website", { bucket: p.computed("originals-7f3a9c1"), indexDocument: { suffix: "index.html" } }, { from: { bucket: [bucket.bucket] } });
-        assertViolatesOnly(evaluate(p), "no-public-buckets", /turns on S3 website hosting/);
+        p.get(bucket.bucket).inputs.website = { indexDocument: "index.html" };
+        assert.deepEqual(evaluate(p), []);
       });
 
-      it("fails inline website hosting on the bucket", () => {
+      it("fails an inline bucket policy that is public", () => {
         const { p, bucket } = withBucket(mode);
-        p.get(bucket.bucket).inputs.website = { indexDocument: "index.html" };
-        assertViolatesOnly(evaluate(p), "no-public-buckets", /website hosting configuration/);
+        Object.assign(p.get(bucket.publicAccessBlock).inputs, ALL_OFF);
+        p.get(bucket.bucket).inputs.policy = JSON.stringify({ Statement: [publicReadStatement()] });
+        assertPublic(p, /the bucket's inline policy: statement 'PublicRead' allows bad actions/);
+      });
+
+      it("fails a public policy on a bucket outside the stack unless the account blocks it", () => {
+        const p = new ProgramBuilder(mode);
+        p.add(S3.policy, "external-policy", { bucket: "external-bucket", policy: { Statement: [publicReadStatement()] } });
+        assertPublic(p, /^BucketPolicy 'external-policy' is on a bucket outside this stack, whose Block Public Access is unknown, and may make it public: .*whether blockPublicPolicy or restrictPublicBuckets is on is unknown/);
+        assert.deepEqual(publicFindings(p, { accountBlockPublicAccess: ["blockPublicPolicy"] }), []);
+        p.add(S3.policy, "external-private", { bucket: "external-bucket", policy: { Statement: [publicReadStatement({ Principal: { AWS: ACCOUNT } })] } });
+        assert.equal(publicFindings(p).length, 1);
+      });
+    });
+  });
+
+  describe("ACLs", () => {
+    inBothModes((mode) => {
+      /** An open bucket whose ACLs are enabled through ownership controls. */
+      function aclBucket(objectOwnership = "ObjectWriter") {
+        const { p, bucket } = withBucket(mode);
+        Object.assign(p.get(bucket.publicAccessBlock).inputs, ALL_OFF);
+        p.add(S3.ownershipControls, "originals-ownership", { bucket: p.computed("originals-7f3a9c1"), rule: { objectOwnership } }, { from: { bucket: [bucket.bucket] } });
+        return { p, bucket };
+      }
+
+      it(`fails the public-read canned ACL when ACLs are enabled and the block is off (${mode})`, () => {
+        const { p, bucket } = aclBucket();
+        p.get(bucket.bucket).inputs.acl = "public-read";
+        assertPublic(p, /the bucket sets the canned ACL 'public-read', and ACLs are enabled \(Object Ownership is not BucketOwnerEnforced\) and nothing turns on blockPublicAcls or ignorePublicAcls/);
+      });
+
+      it(`passes a public ACL when ownership controls disable ACLs, or by S3's default without them (${mode})`, () => {
+        const { p, bucket } = aclBucket("BucketOwnerEnforced");
+        p.get(bucket.bucket).inputs.acl = "public-read";
+        assert.deepEqual(publicFindings(p), []);
+        p.remove(p.resources.find((resource) => resource.type === S3.ownershipControls)!.urn);
+        assert.deepEqual(publicFindings(p), []);
+      });
+
+      it(`passes a public ACL when blockPublicAcls or ignorePublicAcls is on (${mode})`, () => {
+        for (const flag of ["blockPublicAcls", "ignorePublicAcls"]) {
+          const { p, bucket } = aclBucket();
+          p.get(bucket.bucket).inputs.acl = "authenticated-read";
+          p.get(bucket.publicAccessBlock).inputs[flag] = true;
+          assert.deepEqual(publicFindings(p), [], flag);
+        }
+      });
+
+      it(`fails inline grants to AllUsers and a BucketAclV2 with public-read-write (${mode})`, () => {
+        const { p, bucket } = aclBucket("BucketOwnerPreferred");
+        p.get(bucket.bucket).inputs.grants = [
+          { type: "CanonicalUser", id: "owner", permissions: ["FULL_CONTROL"] },
+          { type: "Group", uri: "http://acs.amazonaws.com/groups/global/AllUsers", permissions: ["READ"] },
+        ];
+        p.add(S3.acls[1], "originals-acl", { bucket: p.computed("originals-7f3a9c1"), acl: "public-read-write" }, { from: { bucket: [bucket.bucket] } });
+        assertPublic(p, /ACL grant 2 of the bucket grants access to AllUsers; BucketAclV2 'originals-acl' sets the canned ACL 'public-read-write', and ACLs are enabled/);
+      });
+
+      it(`fails a BucketAcl granting AuthenticatedUsers and passes one granting a canonical user (${mode})`, () => {
+        const { p, bucket } = aclBucket();
+        const grant = (grantee: Record<string, unknown>) => ({ grantee, permission: "READ" });
+        const acl = p.add(
+          S3.acls[0],
+          "originals-acl",
+          { bucket: p.computed("originals-7f3a9c1"), accessControlPolicy: { owner: { id: "owner" }, grants: [grant({ type: "CanonicalUser", id: "owner" }), grant({ type: "Group", uri: "http://acs.amazonaws.com/groups/global/AuthenticatedUsers" })] } },
+          { from: { bucket: [bucket.bucket] } },
+        );
+        assertPublic(p, /ACL grant 2 of BucketAcl 'originals-acl' grants access to AuthenticatedUsers/);
+        (p.get(acl).inputs.accessControlPolicy as { grants: unknown[] }).grants.pop();
+        assert.deepEqual(publicFindings(p), []);
+        p.get(acl).inputs.acl = "private";
+        assert.deepEqual(publicFindings(p), []);
       });
     });
   });
@@ -141,39 +316,106 @@ describe("no-public-buckets", () => {
       assert.deepEqual(evaluate(p), []);
     });
 
-    it("reports a setting of the public access block that is unknown", () => {
-      const { p, bucket } = withBucket("preview");
-      p.get(bucket.publicAccessBlock).inputs.ignorePublicAcls = UNKNOWN_VALUE;
-      assertViolatesOnly(evaluate(p), "no-public-buckets", /ignorePublicAcls unknown during preview, so cannot be shown true/);
-    });
-
-    it("reports a bucket policy whose whole document is unknown, naming what it depends on", () => {
+    it("passes a wholly unknown policy document on a bucket whose Block Public Access refuses public policies", () => {
       const { p, bucket } = withBucket("preview");
       p.get(bucket.policy).inputs.policy = UNKNOWN_VALUE;
-      assertViolatesOnly(evaluate(p), "no-public-buckets", /the policy document is unknown during preview \(it depends on Bucket 'originals'\)/);
+      assert.deepEqual(evaluate(p), []);
+      p.remove(bucket.publicAccessBlock);
+      assert.deepEqual(publicFindings(p), []);
     });
 
-    it("reports Principal * whose AWS:SourceArn is unknown and not traceable to a distribution", () => {
+    it("reports a wholly unknown policy document when the bucket's Block Public Access lets public policies through, naming what it depends on", () => {
       const { p, bucket } = withBucket("preview");
-      const statement = publicReadStatement({ Condition: { StringEquals: { "AWS:SourceArn": UNKNOWN_VALUE } } });
-      (p.get(bucket.policy).inputs.policy as { Statement: unknown[] }).Statement.push(statement);
-      assertViolatesOnly(evaluate(p), "no-public-buckets", /AWS:SourceArn condition is unknown during preview and not traceable/);
+      Object.assign(p.get(bucket.publicAccessBlock).inputs, ALL_OFF);
+      p.get(bucket.policy).inputs.policy = UNKNOWN_VALUE;
+      assertPublic(p, /BucketPolicy 'originals-policy': the policy document is unknown during preview \(it depends on Bucket 'originals'\), and nothing turns on blockPublicPolicy/);
     });
 
-    it("reports an unknown canned ACL", () => {
+    it("reports an unknown policy when whether the block refuses it is unknown", () => {
       const { p, bucket } = withBucket("preview");
-      p.get(bucket.bucket).inputs.acl = UNKNOWN_VALUE;
-      assertViolatesOnly(evaluate(p), "no-public-buckets", /its canned ACL \(`acl`\) is unknown during preview/);
+      Object.assign(p.get(bucket.publicAccessBlock).inputs, { ...ALL_OFF, restrictPublicBuckets: UNKNOWN_VALUE });
+      p.get(bucket.policy).inputs.policy = UNKNOWN_VALUE;
+      assertPublic(p, /and whether blockPublicPolicy or restrictPublicBuckets is on is unknown\. Fix/);
+      p.get(bucket.publicAccessBlock).inputs.blockPublicPolicy = true;
+      assert.deepEqual(publicFindings(p), []);
     });
 
-    it("does not credit a public access block whose unknown bucket comes from a stack reference", () => {
-      const { p, bucket } = withBucket("preview");
+    it("passes unknown values that fill only a Resource or a fixed condition value", () => {
+      const { p } = openBucketWith("preview", publicReadStatement({ Resource: UNKNOWN_VALUE, Condition: { StringEquals: { "AWS:SourceArn": UNKNOWN_VALUE } } }));
+      assert.deepEqual(publicFindings(p), []);
+      const { p: listed } = openBucketWith("preview", publicReadStatement({ Condition: { ArnLike: { "aws:SourceArn": [UNKNOWN_VALUE, `arn:aws:cloudfront::${ACCOUNT}:distribution/E1`] } } }));
+      assert.deepEqual(publicFindings(listed), []);
+    });
+
+    const unknownParts: [string, Record<string, unknown>, RegExp][] = [
+      ["Effect", { Effect: UNKNOWN_VALUE }, /the Effect of statement 'PublicRead' is unknown/],
+      ["Principal", { Principal: UNKNOWN_VALUE }, /to a principal that is unknown and no fixed/],
+      ["AWS principal", { Principal: { AWS: UNKNOWN_VALUE } }, /to a principal that is unknown/],
+      ["listed AWS principal", { Principal: { AWS: [UNKNOWN_VALUE] } }, /to a principal that is unknown/],
+      ["Action", { Action: UNKNOWN_VALUE }, /allows actions that are unknown to a principal that is not fixed/],
+      ["listed Action", { Action: [UNKNOWN_VALUE, "s3:ReplicateObject"] }, /allows actions that are unknown/],
+      ["NotAction", { Action: undefined, NotAction: UNKNOWN_VALUE }, /allows actions that are unknown/],
+      ["listed NotAction", { Action: undefined, NotAction: ["s3:*", UNKNOWN_VALUE] }, /allows actions that are unknown/],
+      ["Condition", { Condition: UNKNOWN_VALUE }, /and its condition is unknown/],
+      ["condition block", { Condition: { StringEquals: UNKNOWN_VALUE } }, /and its condition is unknown/],
+    ];
+    for (const [part, change, reason] of unknownParts) {
+      it(`reports a statement whose ${part} is unknown`, () => {
+        const { p } = openBucketWith("preview", publicReadStatement(change));
+        assertPublic(p, reason);
+        assert.match(publicFindings(p)[0], /during preview/);
+      });
+    }
+
+    it("decides by the known public statement even when another part is unknown", () => {
+      const { p } = openBucketWith("preview", publicReadStatement({ Action: [UNKNOWN_VALUE, "s3:GetObject"] }));
+      (p.get(p.resources.find((resource) => resource.type === S3.policy)!.urn).inputs.policy as { Statement: unknown[] }).Statement.push(
+        publicReadStatement({ Sid: "Other", Principal: UNKNOWN_VALUE }),
+      );
+      const [message] = publicFindings(p);
+      assert.match(message, /statement 'PublicRead' allows bad actions/);
+      assert.doesNotMatch(message, /'Other'/);
+    });
+
+    it("reports an unknown canned ACL, grants or grantee only when ACLs are let through", () => {
+      for (const change of [{ acl: UNKNOWN_VALUE }, { grants: UNKNOWN_VALUE }, { grants: [{ type: "Group", uri: UNKNOWN_VALUE }] }]) {
+        const { p, bucket } = withBucket("preview");
+        Object.assign(p.get(bucket.bucket).inputs, change);
+        assert.deepEqual(publicFindings(p), []);
+        Object.assign(p.get(bucket.publicAccessBlock).inputs, ALL_OFF);
+        p.add(S3.ownershipControls, "own", { bucket: UNKNOWN_VALUE, rule: { objectOwnership: UNKNOWN_VALUE } }, { from: { bucket: [bucket.bucket] } });
+        assertPublic(p, /of the bucket (is|are) unknown during preview, and whether Object Ownership disables ACLs is unknown and nothing turns on blockPublicAcls or ignorePublicAcls/);
+      }
+    });
+
+    it("treats a public access block whose bucket cannot be traced as possibly this bucket's", () => {
+      const { p, bucket } = openBucketWith("preview", publicReadStatement());
       const reference = p.add(PULUMI.stackReference, "shared", { name: "acme/shared/prod" });
       const block = p.get(bucket.publicAccessBlock);
       block.propertyDependencies.bucket = [reference];
       block.dependencies = [reference];
-      assertViolatesOnly(evaluate(p), "no-public-buckets", /has no public access block \(BucketPublicAccessBlock 'originals-public-access': bucket unknown during preview and not traceable/);
+      assertPublic(p, /whether blockPublicPolicy or restrictPublicBuckets is on is unknown/);
+      Object.assign(block.inputs, { blockPublicPolicy: true, restrictPublicBuckets: true });
+      assert.deepEqual(publicFindings(p), []);
+      assertViolatesOnly(evaluate(p), "s3-explicit-public-access-block", /relies on S3's default Block Public Access \(BucketPublicAccessBlock 'originals-public-access': bucket unknown during preview and not traceable/);
     });
+  });
+});
+
+describe("s3-explicit-public-access-block", () => {
+  inBothModes((mode) => {
+    it(`reports settings left off or omitted (${mode})`, () => {
+      const { p, bucket } = withBucket(mode);
+      p.get(bucket.publicAccessBlock).inputs.restrictPublicBuckets = false;
+      delete p.get(bucket.publicAccessBlock).inputs.blockPublicPolicy;
+      assertViolatesOnly(evaluate(p), "s3-explicit-public-access-block", /^BucketPublicAccessBlock 'originals-public-access' for Bucket 'originals' leaves blockPublicPolicy, restrictPublicBuckets off or unknown\. Fix:/);
+    });
+  });
+
+  it("reports a setting that is unknown during preview", () => {
+    const { p, bucket } = withBucket("preview");
+    p.get(bucket.publicAccessBlock).inputs.ignorePublicAcls = UNKNOWN_VALUE;
+    assertViolatesOnly(evaluate(p), "s3-explicit-public-access-block", /leaves ignorePublicAcls off or unknown/);
   });
 });
 
