@@ -104,7 +104,7 @@ interface ReadRequest {
 
 interface MonitorInternals {
   readResource(request: ReadRequest, callback: Callback<{ getUrn(): string }>): void;
-  registerResource(request: RegisterRequest, callback: Callback<{ getUrn(): string }>): void;
+  registerResource(request: RegisterRequest, callback: Callback<RegisterResponse>): void;
   registerResourceOutputs(request: { getUrn(): string; getOutputs(): { toJavaScript(): unknown } | undefined }, callback: Callback<unknown>): void;
 }
 
@@ -115,14 +115,22 @@ const runtimeInternals = pulumi.runtime as unknown as {
   runInPulumiStack(init: () => Promise<unknown>): Promise<unknown>;
 };
 
-function capturedResource(request: RegisterRequest, urn: string): CapturedResource {
+/** The parts of the gRPC RegisterResourceResponse the capture reads. */
+interface RegisterResponse {
+  getUrn(): string;
+  getId(): string;
+  getObject(): { toJavaScript(): unknown } | undefined;
+}
+
+function capturedResource(request: RegisterRequest, response: RegisterResponse): CapturedResource {
   const { value, secretPaths } = plainProperties(request.getObject());
+  const state = plainProperties(response.getObject()).value as Record<string, unknown>;
   const propertyDependencies: Record<string, string[]> = {};
   request.getPropertydependenciesMap().forEach((urns, key) => {
     propertyDependencies[key] = urns.getUrnsList();
   });
   return {
-    urn,
+    urn: response.getUrn(),
     type: request.getType(),
     name: request.getName(),
     custom: request.getCustom(),
@@ -130,6 +138,7 @@ function capturedResource(request: RegisterRequest, urn: string): CapturedResour
     provider: request.getProvider() || undefined,
     inputs: value as Record<string, unknown>,
     secretPaths,
+    outputs: response.getId() ? { ...state, id: response.getId() } : state,
     dependencies: request.getDependenciesList(),
     propertyDependencies,
     ignoreChanges: request.getIgnorechangesList(),
@@ -199,7 +208,7 @@ export async function captureProgram(options: CaptureOptions): Promise<CapturedP
   monitor.registerResource = (request, callback) =>
     register(request, (error, response) => {
       if (!error) {
-        const resource = capturedResource(request, response.getUrn());
+        const resource = capturedResource(request, response);
         if (resource.type === "pulumi:providers:aws" && typeof resource.inputs.region === "string") providerRegions.set(resource.urn, resource.inputs.region);
         resources.push(resource);
       }

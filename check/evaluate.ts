@@ -141,6 +141,7 @@ export function evaluatePolicyPack(program: CapturedProgram, config: PolicyPackC
     type: resource.type,
     name: resource.name,
     inputs: resource.inputs,
+    outputs: resource.outputs ?? resource.inputs,
     provider: providerOf(resource),
     parentUrn: resource.parentUrn,
     dependencies: resource.dependencies,

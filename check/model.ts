@@ -23,6 +23,12 @@ export interface CapturedResource {
    */
   inputs: Record<string, unknown>;
   secretPaths: string[];
+  /**
+   * The resource's state after the (mocked) provider created it, as a stack policy sees it: inputs,
+   * auto-generated names and computed outputs, `id` included, with `UNKNOWN_VALUE` where a preview
+   * does not know them yet. Absent for reads and hand-built fixtures.
+   */
+  outputs?: Record<string, unknown>;
   /** URNs this resource depends on. */
   dependencies: string[];
   /** Input property name to the URNs its value came from. */

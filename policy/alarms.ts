@@ -2,13 +2,21 @@
  * `required-alarms` (mandatory): every Lambda function alarms on Errors and Throttles, every
  * CloudFront distribution on its 5xx rate and an unusual 403/4xx rate, and each of those alarms
  * notifies an SNS topic in its own region that has a subscription (directly, or through a composite
- * alarm that does). Alarms are matched to their targets by dimension value when both are known and
- * by the dimensions' dependencies when they are not.
+ * alarm that does).
+ *
+ * An alarm watches a resource only through the dimension CloudWatch publishes its metrics by: a
+ * Lambda function's name (`FunctionName`, optionally `Resource` = name:alias or name:version) and a
+ * distribution's id (`DistributionId`, with `Region` = `Global`)
+ * (https://docs.aws.amazon.com/lambda/latest/dg/monitoring-metrics-types.html,
+ * https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/programming-cloudwatch-metrics.html).
+ * When the value is known it must equal that attribute; when it is unknown during preview it must
+ * come from the resource while that attribute is unknown too, because the attribute itself would
+ * be known when it is (a function's generated name is known during preview, its ARN is not).
  */
 import { configStrings, containsUnknown, field, isUnknown, knownString, knownStrings, resourceLabel, StackResource, StackRule } from "./model";
 import { listOf } from "./policy-documents";
 import { CLOUDFRONT, CLOUDWATCH, LAMBDA, SNS } from "./resource-types";
-import { identifiersOf, Region, regionOf, StackIndex } from "./stack-index";
+import { identifiersOf, regionOf, sameRegion, StackIndex } from "./stack-index";
 
 /** CloudFront publishes its metrics in us-east-1 only. */
 export const CLOUDFRONT_METRICS_REGION = "us-east-1";
@@ -22,14 +30,14 @@ interface Target {
   resource: StackResource;
   namespace: string;
   dimension: string;
+  /** The output the dimension must equal (`name`, `id`). */
+  attribute: string;
   /** Dimensions the alarm must also carry with exactly these values. */
   fixedDimensions: Record<string, string>;
-  identifiers: string[];
-  /** URNs an alarm's dimensions may come from to mean this target (the resource, its aliases). */
-  sourceUrns: Set<string>;
-  /** Types whose resources an alarm's dimensions may come from to mean a target of this kind. */
-  sourceTypes: readonly string[];
-  region: Region;
+  /** Whether a `Resource` dimension (name:alias) may qualify the metric. */
+  qualified: boolean;
+  /** The alarm's region must be this one; otherwise it must be the resource's own region. */
+  fixedRegion?: string;
   requirements: readonly Requirement[];
 }
 
@@ -57,6 +65,30 @@ function alarmMetrics(alarm: StackResource): AlarmMetric[] {
   return metrics;
 }
 
+/** Why the metric's dimensions do not name `target`, or undefined when they do. `false` means: not about this target at all. */
+function dimensionProblem(index: StackIndex, alarm: StackResource, metric: AlarmMetric, target: Target): string | false | undefined {
+  const value = field(metric.dimensions, target.dimension);
+  if (value === undefined) return false;
+  const expected = target.resource.outputs[target.attribute];
+  const wanted = knownString(expected);
+  const sources = index.sources(alarm, metric.property);
+  const fromTarget = sources.some((source) => source.urn === target.resource.urn);
+  const what = `${resourceLabel(target.resource)}'s ${target.attribute}`;
+  if (isUnknown(value)) {
+    if (!fromTarget) return sources.length === 0 ? `its ${target.dimension} dimension is unknown during preview and not traceable to any resource` : false;
+    if (wanted !== undefined) return `its ${target.dimension} dimension is unknown during preview while ${what} is known, so it is not that ${target.attribute} but a value derived from the resource (such as its ARN)`;
+  } else if (wanted !== undefined) {
+    if (value !== wanted) return fromTarget ? `its ${target.dimension} dimension '${String(value)}' comes from ${resourceLabel(target.resource)} but is not its ${target.attribute} '${wanted}'` : false;
+  } else if (!fromTarget) {
+    return false;
+  }
+  const qualifier = knownString(field(metric.dimensions, "Resource"));
+  if (target.qualified && qualifier !== undefined && wanted !== undefined && qualifier !== wanted && !qualifier.startsWith(`${wanted}:`)) {
+    return `its Resource dimension '${qualifier}' is not '${wanted}' or '${wanted}:<alias or version>'`;
+  }
+  return undefined;
+}
+
 class AlarmCoverage {
   private readonly subscriptions: StackResource[];
   private readonly topics: StackResource[];
@@ -78,30 +110,34 @@ class AlarmCoverage {
     if (isUnknown(metric.metricName)) return { covers: false, nearMiss: "its metric name is unknown during preview" };
     if (!requirement.metricNames.includes(String(metric.metricName))) return { covers: false };
 
-    const sources = this.index.sources(alarm, metric.property);
-    const dimensionValue = field(metric.dimensions, target.dimension);
-    const known = knownString(dimensionValue);
-    const refersToTarget = known !== undefined && target.identifiers.length > 0 ? target.identifiers.includes(known) : sources.some((source) => target.sourceUrns.has(source.urn));
-    if (!refersToTarget) {
-      const untraceable = isUnknown(dimensionValue) && !sources.some((source) => target.sourceTypes.includes(source.type));
-      return untraceable ? { covers: false, nearMiss: `its ${target.dimension} dimension is unknown during preview and not traceable to any resource` } : { covers: false };
-    }
+    const problem = dimensionProblem(this.index, alarm, metric, target);
+    if (problem === false) return { covers: false };
+    if (problem !== undefined) return { covers: false, nearMiss: problem };
     for (const [name, value] of Object.entries(target.fixedDimensions)) {
       const actual = field(metric.dimensions, name);
       if (isUnknown(actual)) return { covers: false, nearMiss: `its ${name} dimension is unknown during preview` };
       if (actual !== value) return { covers: false, nearMiss: `its ${name} dimension is ${actual === undefined ? "missing" : `'${String(actual)}'`}, not '${value}'` };
     }
-    if ("unknownBecause" in target.region) return { covers: false, nearMiss: target.region.unknownBecause };
-    const alarmRegion = regionOf(alarm);
-    if ("unknownBecause" in alarmRegion) return { covers: false, nearMiss: alarmRegion.unknownBecause };
-    if (alarmRegion.region !== target.region.region) return { covers: false, nearMiss: `it is in ${alarmRegion.region}, not ${target.region.region}` };
-    const notifyProblem = this.notifyProblem(alarm, alarmRegion.region);
+    const regionProblem = this.regionProblem(alarm, target);
+    if (regionProblem) return { covers: false, nearMiss: regionProblem };
+    const notifyProblem = this.notifyProblem(alarm);
     return notifyProblem ? { covers: false, nearMiss: notifyProblem } : { covers: true };
   }
 
-  /** Why `alarm` notifies no subscribed SNS topic in `region`, or undefined when it does. */
-  private notifyProblem(alarm: StackResource, region: string): string | undefined {
-    const direct = this.actionProblem(alarm, region);
+  private regionProblem(alarm: StackResource, target: Target): string | undefined {
+    if (target.fixedRegion !== undefined) {
+      const region = regionOf(alarm);
+      if ("unknownBecause" in region) return `${region.unknownBecause}; set region: "${target.fixedRegion}" on the alarm or its provider`;
+      return region.region === target.fixedRegion ? undefined : `it is in ${region.region}, not ${target.fixedRegion}`;
+    }
+    const same = sameRegion(alarm, target.resource);
+    if ("unknownBecause" in same) return same.unknownBecause;
+    return same.same ? undefined : `it is not in the region of ${resourceLabel(target.resource)}`;
+  }
+
+  /** Why `alarm` notifies no subscribed SNS topic in its region, or undefined when it does. */
+  private notifyProblem(alarm: StackResource): string | undefined {
+    const direct = this.actionProblem(alarm);
     if (!direct) return undefined;
     const alarmNames = identifiersOf(alarm, ["name", "alarmName"]);
     const composites = this.composites.filter((composite) => {
@@ -109,15 +145,12 @@ class AlarmCoverage {
       const rule = knownString(composite.inputs.alarmRule);
       return rule !== undefined && alarmNames.some((name) => rule.includes(name));
     });
-    for (const composite of composites) {
-      const compositeRegion = regionOf(composite);
-      if ("region" in compositeRegion && !this.actionProblem(composite, compositeRegion.region)) return undefined;
-    }
+    if (composites.some((composite) => !this.actionProblem(composite))) return undefined;
     const viaComposites = composites.length > 0 ? ` (nor does ${composites.map(resourceLabel).join(", ")})` : "";
     return `${direct}${viaComposites}`;
   }
 
-  private actionProblem(alarm: StackResource, region: string): string | undefined {
+  private actionProblem(alarm: StackResource): string | undefined {
     const { actionsEnabled, alarmActions } = alarm.inputs;
     if (actionsEnabled === false) return "its actions are disabled (actionsEnabled: false)";
     if (isUnknown(actionsEnabled)) return "whether its actions are enabled is unknown during preview";
@@ -126,24 +159,27 @@ class AlarmCoverage {
     const problems: string[] = [];
     const topics = this.topics.filter((topic) => this.index.refersTo(alarm, "alarmActions", topic, identifiersOf(topic, [])));
     for (const topic of topics) {
-      const topicRegion = regionOf(topic);
-      if ("unknownBecause" in topicRegion) problems.push(topicRegion.unknownBecause);
-      else if (topicRegion.region !== region) problems.push(`its topic ${resourceLabel(topic)} is in ${topicRegion.region}, not ${region}`);
+      const same = sameRegion(topic, alarm);
+      if ("unknownBecause" in same) problems.push(same.unknownBecause);
+      else if (!same.same) problems.push(`its topic ${resourceLabel(topic)} is in ${regionName(topic)}, not ${regionName(alarm)}`);
       else if (this.isSubscribed(topic)) return undefined;
       else problems.push(`its topic ${resourceLabel(topic)} has no subscription`);
     }
     const topicArns = topics.flatMap((topic) => identifiersOf(topic, []));
+    const alarmRegion = regionOf(alarm);
     for (const action of knownStrings(alarmActions).filter((arn) => !topicArns.includes(arn))) {
       if (!this.trustedTopicArns.includes(action)) {
         problems.push(`its action ${action} is not an SNS topic of this stack (list it in trustedTopicArns if it is a subscribed topic elsewhere)`);
-      } else if (action.split(":")[3] === region) {
+      } else if ("unknownBecause" in alarmRegion) {
+        problems.push(alarmRegion.unknownBecause);
+      } else if (action.split(":")[3] === alarmRegion.region) {
         return undefined;
       } else {
-        problems.push(`its trusted topic ${action} is not in ${region}`);
+        problems.push(`its trusted topic ${action} is not in ${alarmRegion.region}`);
       }
     }
     if (containsUnknown(alarmActions) && topics.length === 0) problems.push("its alarm actions are unknown during preview and not traceable to an SNS topic of this stack");
-    return problems.length > 0 ? problems.join("; ") : `it has no action to a subscribed SNS topic in ${region}`;
+    return problems.length > 0 ? problems.join("; ") : "it has no action to a subscribed SNS topic in its region";
   }
 
   private isSubscribed(topic: StackResource): boolean {
@@ -152,26 +188,24 @@ class AlarmCoverage {
   }
 }
 
+function regionName(resource: StackResource): string {
+  const region = regionOf(resource);
+  return "region" in region ? region.region : "an unknown region";
+}
+
 function lambdaTargets(index: StackIndex): Target[] {
-  const aliases = index.ofType(LAMBDA.alias);
-  return index.ofType(LAMBDA.function).map((fn) => {
-    const identifiers = identifiersOf(fn, ["name"]);
-    const ownAliases = aliases.filter((alias) => index.refersTo(alias, "functionName", fn, identifiers));
-    return {
-      resource: fn,
-      namespace: "AWS/Lambda",
-      dimension: "FunctionName",
-      fixedDimensions: {},
-      identifiers,
-      sourceUrns: new Set([fn.urn, ...ownAliases.map((alias) => alias.urn)]),
-      sourceTypes: [LAMBDA.function, LAMBDA.alias],
-      region: regionOf(fn),
-      requirements: [
-        { label: "Errors", metricNames: ["Errors"] },
-        { label: "Throttles", metricNames: ["Throttles"] },
-      ],
-    };
-  });
+  return index.ofType(LAMBDA.function).map((fn) => ({
+    resource: fn,
+    namespace: "AWS/Lambda",
+    dimension: "FunctionName",
+    attribute: "name",
+    fixedDimensions: {},
+    qualified: true,
+    requirements: [
+      { label: "Errors", metricNames: ["Errors"] },
+      { label: "Throttles", metricNames: ["Throttles"] },
+    ],
+  }));
 }
 
 function distributionTargets(index: StackIndex): Target[] {
@@ -179,11 +213,10 @@ function distributionTargets(index: StackIndex): Target[] {
     resource: distribution,
     namespace: "AWS/CloudFront",
     dimension: "DistributionId",
+    attribute: "id",
     fixedDimensions: { Region: "Global" },
-    identifiers: identifiersOf(distribution, []),
-    sourceUrns: new Set([distribution.urn]),
-    sourceTypes: [CLOUDFRONT.distribution],
-    region: { region: CLOUDFRONT_METRICS_REGION },
+    qualified: false,
+    fixedRegion: CLOUDFRONT_METRICS_REGION,
     requirements: [
       { label: "5xxErrorRate", metricNames: ["5xxErrorRate"] },
       { label: "403ErrorRate or 4xxErrorRate", metricNames: ["403ErrorRate", "4xxErrorRate"] },
@@ -225,11 +258,11 @@ export const requiredAlarms: StackRule = {
           }),
         );
         if (covered) continue;
-        const region = "region" in target.region ? target.region.region : "its region";
+        const region = target.fixedRegion ?? regionName(target.resource);
         const candidates = nearMisses.length > 0 ? ` Candidates that do not count: ${nearMisses.join("; ")}.` : "";
         report(
           `${resourceLabel(target.resource)} has no ${target.namespace} ${requirement.label} alarm on its ${target.dimension} in ${region} that notifies a subscribed SNS topic.${candidates} ` +
-            `Fix: add an aws.cloudwatch.MetricAlarm on ${requirement.label} with the ${target.dimension} dimension taken from this resource and an alarmActions topic that has a subscription.`,
+            `Fix: add an aws.cloudwatch.MetricAlarm on ${requirement.label} with the ${target.dimension} dimension set to this resource's ${target.attribute} output and an alarmActions topic that has a subscription.`,
           target.resource.urn,
         );
       }

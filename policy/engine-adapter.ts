@@ -60,11 +60,13 @@ export function resourceFromArgs(args: ResourceValidationArgs): ResourceView {
 function stackResource(resource: PolicyResource): StackResource {
   const propertyDependencies: Record<string, string[]> = {};
   for (const [property, sources] of Object.entries(resource.propertyDependencies)) propertyDependencies[property] = sources.map((source) => source.urn);
+  const props = plainProperties(resource.props);
   return {
     urn: resource.urn,
     type: resource.type,
     name: resource.name,
-    inputs: plainProperties(resource.props),
+    inputs: props,
+    outputs: props,
     provider: providerView(resource.provider),
     parentUrn: resource.parent?.urn,
     dependencies: resource.dependencies.map((dependency) => dependency.urn),

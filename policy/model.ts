@@ -34,6 +34,11 @@ export interface ResourceView {
 
 /** A resource as a stack policy sees it. */
 export interface StackResource extends ResourceView {
+  /**
+   * Its outputs as far as the source knows them (inputs, generated names, `id` and computed values
+   * once known). The engine hands stack policies outputs only, so there they equal `inputs`.
+   */
+  outputs: Properties;
   parentUrn?: string;
   /** URNs this resource depends on, for ordering or through values. */
   dependencies: string[];

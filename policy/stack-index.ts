@@ -76,6 +76,19 @@ export function regionOf(resource: ResourceView): Region {
   if (!resource.provider) return { unknownBecause: `${resourceLabel(resource)} has no provider, so its region is unknown` };
   const fromProvider = resource.provider.inputs.region;
   if (typeof fromProvider === "string" && !isUnknown(fromProvider)) return { region: fromProvider };
-  const why = isUnknown(fromProvider) ? "is unknown" : "is not set";
+  const why = isUnknown(fromProvider) ? "is unknown" : "is not set (it comes from the environment, such as AWS_REGION)";
   return { unknownBecause: `the region of ${resourceLabel(resource)}'s provider ${why}` };
+}
+
+/**
+ * Whether two resources are in the same region. Two resources without their own `region` on the
+ * same provider share its region even when nobody knows which one it is.
+ */
+export function sameRegion(a: ResourceView, b: ResourceView): { same: boolean } | { unknownBecause: string } {
+  if (a.inputs.region === undefined && b.inputs.region === undefined && a.provider !== undefined && a.provider.urn === b.provider?.urn) return { same: true };
+  const first = regionOf(a);
+  if ("unknownBecause" in first) return first;
+  const second = regionOf(b);
+  if ("unknownBecause" in second) return second;
+  return { same: first.region === second.region };
 }

@@ -144,18 +144,114 @@ describe(POLICY, () => {
     });
   });
 
-  describe("in preview, where names and ids are unknown", () => {
-    it("matches alarms to the function and distribution through the dependencies of their dimensions", () => {
-      const { p, image, edge } = monitoredService("preview");
-      assert.equal((p.get(image.errorsAlarm).inputs.dimensions as Record<string, unknown>).FunctionName, UNKNOWN_VALUE);
+  describe("which dimension values name the resource", () => {
+    function dimensions(p: ProgramBuilder, alarm: string): Record<string, unknown> {
+      return p.get(alarm).inputs.dimensions as Record<string, unknown>;
+    }
+
+    inBothModes((mode) => {
+      it(`fails a FunctionName taken from the function's ARN (${mode})`, () => {
+        const { p, image } = monitoredService(mode);
+        dimensions(p, image.errorsAlarm).FunctionName = p.computed(`arn:aws:lambda:eu-west-1:${ACCOUNT}:function:image-5d2e8b0`);
+        delete dimensions(p, image.errorsAlarm).Resource;
+        const reason =
+          mode === "update"
+            ? /MetricAlarm 'image-errors': its FunctionName dimension 'arn:aws:lambda:eu-west-1:111122223333:function:image-5d2e8b0' comes from Function 'image' but is not its name 'image-5d2e8b0'/
+            : /MetricAlarm 'image-errors': its FunctionName dimension is unknown during preview while Function 'image''s name is known, so it is not that name but a value derived from the resource/;
+        assertViolatesOnly(evaluate(p), POLICY, reason);
+      });
+
+      it(`fails a Resource dimension that does not qualify the function's name (${mode})`, () => {
+        const { p, image } = monitoredService(mode);
+        dimensions(p, image.errorsAlarm).Resource = "image-5d2e8b0-live";
+        assertViolatesOnly(evaluate(p), POLICY, /its Resource dimension 'image-5d2e8b0-live' is not 'image-5d2e8b0' or 'image-5d2e8b0:<alias or version>'/);
+        dimensions(p, image.errorsAlarm).Resource = "image-5d2e8b0";
+        assert.deepEqual(evaluate(p), []);
+      });
+
+      it(`passes a literal FunctionName equal to the function's name, with no dependency (${mode})`, () => {
+        const { p, image } = monitoredService(mode);
+        p.get(image.errorsAlarm).propertyDependencies.dimensions = [];
+        assert.deepEqual(evaluate(p), []);
+      });
+
+      it(`ignores an alarm whose FunctionName names another function (${mode})`, () => {
+        const { p, image } = monitoredService(mode);
+        p.get(image.errorsAlarm).propertyDependencies.dimensions = [];
+        dimensions(p, image.errorsAlarm).FunctionName = "someone-elses-function";
+        const violations = evaluate(p);
+        assertViolatesOnly(violations, POLICY, /Function 'image' has no AWS\/Lambda Errors alarm on its FunctionName in eu-west-1 that notifies a subscribed SNS topic\. Fix/);
+        assert.doesNotMatch(violations[0].message, /Candidates/);
+      });
+    });
+
+    it("fails a DistributionId taken from the distribution's ARN once values are known", () => {
+      const { p, edge } = monitoredService("update");
+      dimensions(p, edge.errorRateAlarm).DistributionId = `arn:aws:cloudfront::${ACCOUNT}:distribution/E2QWRUHAPOMQZL`;
+      assertViolatesOnly(evaluate(p), POLICY, /its DistributionId dimension 'arn:aws:cloudfront::111122223333:distribution\/E2QWRUHAPOMQZL' comes from Distribution 'edge' but is not its id 'E2QWRUHAPOMQZL'/);
+    });
+
+    it("fails a FunctionName derived from the function's name once values are known", () => {
+      const { p, image } = monitoredService("update");
+      dimensions(p, image.errorsAlarm).FunctionName = "image-5d2e8b0-errors";
+      assertViolatesOnly(evaluate(p), POLICY, /comes from Function 'image' but is not its name 'image-5d2e8b0'/);
+    });
+  });
+
+  describe("regions the engine does not know", () => {
+    /** A monitored service on default providers whose region comes from the environment (no aws:region). */
+    function regionFromEnvironment() {
+      const service = monitoredService("preview");
+      delete service.p.config["aws:region"];
+      return service;
+    }
+
+    it("passes a function and its alarms and topic on the same provider, although its region is unknown", () => {
+      const { p, edge } = regionFromEnvironment();
+      for (const urn of [edge.distribution, edge.errorRateAlarm, edge.forbiddenRateAlarm]) p.remove(urn);
+      assert.deepEqual(evaluate(p), []);
+    });
+
+    it("fails a CloudFront alarm on a provider whose region is not set, asking for us-east-1", () => {
+      const { p, edge } = regionFromEnvironment();
+      delete p.get(edge.errorRateAlarm).inputs.region;
+      assertViolatesOnly(evaluate(p), POLICY, /the region of MetricAlarm 'edge-5xx-rate''s provider is not set \(it comes from the environment, such as AWS_REGION\); set region: "us-east-1" on the alarm or its provider/);
+    });
+
+    it("fails an alarm with its own region beside a function whose region is unknown", () => {
+      const { p, image } = regionFromEnvironment();
+      p.get(image.errorsAlarm).inputs.region = "eu-west-1";
+      assertViolatesOnly(evaluate(p), POLICY, /the region of Function 'image''s provider is not set/);
+    });
+
+    it("fails a trusted topic when the alarm's region is unknown", () => {
+      const { p, image } = regionFromEnvironment();
+      const trusted = "arn:aws:sns:eu-west-1:111122223333:central";
+      p.get(image.errorsAlarm).inputs.alarmActions = [trusted];
+      p.get(image.errorsAlarm).propertyDependencies.alarmActions = [];
+      assertViolatesOnly(evaluate(p, { "required-alarms": { trustedTopicArns: [trusted] } }), POLICY, /MetricAlarm 'image-errors': the region of MetricAlarm 'image-errors''s provider is not set/);
+    });
+  });
+
+  describe("in preview, where ids are unknown", () => {
+    it("matches a distribution's alarms through the dependencies of their dimensions while its id is unknown", () => {
+      const { p, edge } = monitoredService("preview");
       assert.equal((p.get(edge.errorRateAlarm).inputs.dimensions as Record<string, unknown>).DistributionId, UNKNOWN_VALUE);
       assert.deepEqual(evaluate(p), []);
     });
 
-    it("reports an alarm whose unknown FunctionName comes from no function of the stack", () => {
-      const { p, image } = monitoredService("preview");
-      p.get(image.errorsAlarm).propertyDependencies.dimensions = [];
-      assertViolatesOnly(evaluate(p), POLICY, /MetricAlarm 'image-errors': its FunctionName dimension is unknown during preview and not traceable to any resource/);
+    it("reports an alarm whose unknown DistributionId comes from no resource of the stack", () => {
+      const { p, edge } = monitoredService("preview");
+      p.get(edge.errorRateAlarm).propertyDependencies.dimensions = [];
+      assertViolatesOnly(evaluate(p), POLICY, /MetricAlarm 'edge-5xx-rate': its DistributionId dimension is unknown during preview and not traceable to any resource/);
+    });
+
+    it("ignores an alarm whose unknown DistributionId comes from another resource", () => {
+      const { p, edge, image } = monitoredService("preview");
+      p.get(edge.errorRateAlarm).propertyDependencies.dimensions = [image.fn];
+      const violations = evaluate(p);
+      assertViolatesOnly(violations, POLICY, /Distribution 'edge' has no AWS\/CloudFront 5xxErrorRate alarm on its DistributionId in us-east-1/);
+      assert.doesNotMatch(violations[0].message, /Candidates/);
     });
 
     it("reports alarm actions that are unknown and come from no topic of the stack", () => {

@@ -4,6 +4,7 @@ import { SNS } from "../../policy/resource-types";
 import { assertViolatesOnly, evaluate, ProgramBuilder } from "../support/captured";
 
 const POLICY = "required-tags";
+const SERVICE_TAGS = { [POLICY]: { requiredTags: ["service", "environment"] } };
 
 function untaggedStack(mode: "update" | "preview" = "update"): ProgramBuilder {
   const p = new ProgramBuilder(mode);
@@ -12,10 +13,17 @@ function untaggedStack(mode: "update" | "preview" = "update"): ProgramBuilder {
 }
 
 describe(POLICY, () => {
+  it("asks for no tag unless the pack's config names some", () => {
+    const p = untaggedStack();
+    p.add(SNS.topic, "alerts", {});
+    assert.deepEqual(evaluate(p), []);
+    assertViolatesOnly(evaluate(p, SERVICE_TAGS), POLICY, /Topic 'alerts' lacks the tags service, environment\. Fix/);
+  });
+
   it("passes tags from the default provider's stack config (the fixtures' default)", () => {
     const p = new ProgramBuilder("update");
     p.add(SNS.topic, "alerts", {});
-    assert.deepEqual(evaluate(p), []);
+    assert.deepEqual(evaluate(p, SERVICE_TAGS), []);
   });
 
   it("passes tags set on the resource, and default tags of an explicit provider", () => {
@@ -23,13 +31,13 @@ describe(POLICY, () => {
     p.add(SNS.topic, "alerts", { tags: { service: "rendorix", environment: "dev" } });
     const provider = p.add("pulumi:providers:aws", "tagged", { region: "eu-west-1", defaultTags: JSON.stringify({ tags: { service: "rendorix", environment: "dev" } }) });
     p.add(SNS.topic, "edge-alerts", {}, { provider });
-    assert.deepEqual(evaluate(p), []);
+    assert.deepEqual(evaluate(p, SERVICE_TAGS), []);
   });
 
   it("fails a resource missing a required tag", () => {
     const p = untaggedStack();
     p.add(SNS.topic, "alerts", { tags: { service: "rendorix" } });
-    assertViolatesOnly(evaluate(p), POLICY, /Topic 'alerts' lacks the tag environment/);
+    assertViolatesOnly(evaluate(p, SERVICE_TAGS), POLICY, /Topic 'alerts' lacks the tag environment\. Fix/);
   });
 
   it("checks the tags named in config", () => {
@@ -41,6 +49,6 @@ describe(POLICY, () => {
   it("says so when the tags are unknown during preview", () => {
     const p = untaggedStack("preview");
     p.add(SNS.topic, "alerts", { tags: UNKNOWN_VALUE });
-    assertViolatesOnly(evaluate(p), POLICY, /lacks the tags service, environment \(some of its tags are unknown during preview\)/);
+    assertViolatesOnly(evaluate(p, SERVICE_TAGS), POLICY, /lacks the tags service, environment \(some of its tags are unknown during preview\)/);
   });
 });

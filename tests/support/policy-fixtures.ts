@@ -104,7 +104,7 @@ export function addMonitoredFunction(p: ProgramBuilder, name: string, topic: Ale
   const fn = p.add(
     LAMBDA.function,
     name,
-    { runtime: "nodejs20.x", handler: "index.handler", role: p.computed(`arn:aws:iam::${ACCOUNT}:role/${name}`), environment: { variables: environment } },
+    { name: functionName, runtime: "nodejs20.x", handler: "index.handler", role: p.computed(`arn:aws:iam::${ACCOUNT}:role/${name}`), environment: { variables: environment } },
     { from: { environment: environmentFrom } },
   );
   const alias = p.add(LAMBDA.alias, `${name}-live`, { name: "live", functionName: p.computed(functionName), functionVersion: p.computed("3") }, { from: { functionName: [fn] } });
@@ -115,7 +115,7 @@ export function addMonitoredFunction(p: ProgramBuilder, name: string, topic: Ale
       {
         namespace: "AWS/Lambda",
         metricName,
-        dimensions: { FunctionName: p.computed(functionName), Resource: p.computed(`${functionName}:live`) },
+        dimensions: { FunctionName: functionName, Resource: `${functionName}:live` },
         statistic: "Sum",
         period: 60,
         evaluationPeriods: 5,
@@ -156,6 +156,8 @@ export function addMonitoredDistribution(p: ProgramBuilder, fn: string, topic: A
     },
     { from: { origins: [functionUrl, originAccessControl] } },
   );
+  const state = p.get(distribution);
+  state.outputs = { ...state.inputs, id: p.computed(distributionId), arn: p.computed(`arn:aws:cloudfront::${ACCOUNT}:distribution/${distributionId}`) };
   const dimensions = () => ({ DistributionId: p.computed(distributionId), Region: "Global" });
   const errorRateAlarm = p.add(
     CLOUDWATCH.metricAlarm,
