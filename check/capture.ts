@@ -183,6 +183,7 @@ export async function captureProgram(options: CaptureOptions): Promise<CapturedP
   const programPath = require.resolve(resolve(options.program));
   const region = options.config["aws:region"] ?? "us-east-1";
   const resources: CapturedResource[] = [];
+  const unmodelledInvokes: string[] = [];
   let outputs: Record<string, unknown> = {};
 
   const providerRegions = new Map<string, string>();
@@ -195,7 +196,11 @@ export async function captureProgram(options: CaptureOptions): Promise<CapturedP
         const result = mockResourceState({ type: args.type, name: args.name, seed, inputs: args.inputs, region: resourceRegion }, options.mode);
         return { id: result.id ?? "", state: result.state };
       },
-      call: (args) => mockInvokeResult(args.token, region),
+      call: (args) => {
+        const result = mockInvokeResult(args.token, args.inputs ?? {}, region);
+        if (result === undefined && !unmodelledInvokes.includes(args.token)) unmodelledInvokes.push(args.token);
+        return result ?? {};
+      },
     },
     options.project,
     options.stack,
@@ -249,5 +254,6 @@ export async function captureProgram(options: CaptureOptions): Promise<CapturedP
     resources,
     outputs,
     outputDependencies: await outputDependencies(exported),
+    unmodelledInvokes,
   };
 }

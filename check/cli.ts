@@ -13,6 +13,7 @@ function printReport(report: CheckReport): void {
     for (const resource of program.resources) counts.set(resource.type, (counts.get(resource.type) ?? 0) + 1);
     console.log(`\n${program.project}/${program.stack} (${program.mode}): ${program.resources.length} resources`);
     console.log(textTable(["type", "count"], [...counts].sort(([a], [b]) => a.localeCompare(b)).map(([type, count]) => [type, String(count)])));
+    if (program.unmodelledInvokes?.length) console.log(`\nnot modelled (answered {}, so values built from them are not the provider's): ${program.unmodelledInvokes.join(", ")}`);
     if (violations.length === 0) {
       console.log("\nno policy violations");
       continue;
@@ -48,7 +49,7 @@ runCli(USAGE, async () => {
     modes: values.mode ? [values.mode as CheckMode] : undefined,
   });
   if (values.json) {
-    console.log(JSON.stringify({ stack: report.stack, mandatoryViolations: report.mandatoryViolations, results: report.results.map(({ program, violations }) => ({ mode: program.mode, resources: program.resources.length, violations })) }, null, 2));
+    console.log(JSON.stringify({ stack: report.stack, mandatoryViolations: report.mandatoryViolations, results: report.results.map(({ program, violations }) => ({ mode: program.mode, resources: program.resources.length, unmodelledInvokes: program.unmodelledInvokes ?? [], violations })) }, null, 2));
   } else {
     printReport(report);
   }

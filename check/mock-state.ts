@@ -5,6 +5,7 @@
  */
 import { createHash } from "node:crypto";
 import { type CheckMode, UNKNOWN_VALUE } from "./model";
+import { type PolicyDocumentArgs, renderPolicyDocument } from "./policy-document";
 
 export const MOCK_ACCOUNT_ID = "123456789012";
 
@@ -118,9 +119,14 @@ export function mockResourceState(resource: NewResource, mode: CheckMode): { id:
   return { id: mode === "preview" ? undefined : String(outputs.id), state: { ...resource.inputs, ...computed } };
 }
 
-/** Answers for the provider functions a program may call; they run in preview as well. */
-export function mockInvokeResult(token: string, region: string): Record<string, unknown> {
+/**
+ * What the provider answers for a provider function a program calls (they run in preview as well),
+ * or `undefined` for a function the check does not model.
+ */
+export function mockInvokeResult(token: string, inputs: Record<string, unknown>, region: string): Record<string, unknown> | undefined {
   switch (token) {
+    case "aws:iam/getPolicyDocument:getPolicyDocument":
+      return { ...inputs, ...renderPolicyDocument(inputs as PolicyDocumentArgs) };
     case "aws:index/getPartition:getPartition":
       return { id: "aws", partition: "aws", dnsSuffix: "amazonaws.com", reverseDnsPrefix: "com.amazonaws" };
     case "aws:index/getCallerIdentity:getCallerIdentity":
@@ -128,6 +134,6 @@ export function mockInvokeResult(token: string, region: string): Record<string, 
     case "aws:index/getRegion:getRegion":
       return { id: region, name: region, region, endpoint: `ec2.${region}.amazonaws.com` };
     default:
-      return {};
+      return undefined;
   }
 }

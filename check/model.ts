@@ -48,4 +48,9 @@ export interface CapturedProgram {
   outputs: Record<string, unknown>;
   /** URNs each stack output's value came from. */
   outputDependencies: Record<string, string[]>;
+  /**
+   * Provider functions the program called that the check does not model: they answered `{}`, so
+   * whatever the program built from them is not what the provider would give.
+   */
+  unmodelledInvokes?: string[];
 }

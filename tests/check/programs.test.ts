@@ -55,6 +55,12 @@ describe("check on whole programs", function () {
   }
 
   for (const stack of ["dev", "prod"]) {
+    it(`passes the bootstrap program for ${stack} with no mandatory violation, in preview and in update`, async () => {
+      const report = await runCheck({ stack, program: join(PROJECT_DIR, "deploy/bootstrap/index.ts") });
+      assert.deepEqual(report.results.map((result) => result.program.mode), ["preview", "update"]);
+      assert.equal(report.mandatoryViolations, 0, JSON.stringify(report.results.map((result) => result.violations), null, 1));
+    });
+
     it(`passes our own program for ${stack} with no violation at all`, async () => {
       const report = await runCheck({ stack, program: join(PROJECT_DIR, "index.ts") });
       assert.deepEqual(report.results.map((result) => result.program.mode), ["preview", "update"]);

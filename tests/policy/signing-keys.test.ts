@@ -182,7 +182,7 @@ describe(POLICY, () => {
   describe("stack outputs the engine cannot trace", () => {
     function engineView(outputs: Record<string, unknown>): StackView {
       const { p } = withKeyring("preview");
-      const resources = p.resources.map((resource) => ({ ...resource, provider: undefined }));
+      const resources = p.resources.map((resource) => ({ ...resource, outputs: resource.inputs, provider: undefined }));
       return { stack: "dev", resources, outputs };
     }
 
