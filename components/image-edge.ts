@@ -7,6 +7,7 @@ import { buildEdgeFunctionCode } from "../edge-fn/build";
 import { KEY_ID_PATTERN, KEY_VALUE_STORE_PREFIX, KEYRING_PURPOSE, KEYRING_TAG } from "../core/contract";
 import { FORMAT_HEADER } from "../core/formats";
 import { DEFAULT_PRESETS, type Preset, presetFormats } from "../core/presets";
+import { INVOKE_MODES, type InvokeMode } from "../image-fn/response-stream";
 import { DEFAULT_MAX_URL_LIFETIME_SECONDS, isValidKeyId } from "../core/url-signing";
 import { denyInsecureTransport, policyDocument, serviceTrustPolicy } from "./policy-documents";
 import { ChildFactory, type Transforms } from "./transform";
@@ -129,6 +130,14 @@ export interface ImageEdgeArgs {
   maxSourceBytes?: number;
   maxSourcePixels?: number;
   /**
+   * How the Function URL carries the image Lambda's answers to CloudFront. `RESPONSE_STREAM` streams
+   * them, so images up to 200 MB are served (beyond 6 MB at a capped rate); `BUFFERED` returns one
+   * payload of at most 6 MB, so images over 4.5 MB are answered 422 `output-too-large`.
+   * @default "RESPONSE_STREAM"
+   * @example "BUFFERED"
+   */
+  invokeMode?: InvokeMode;
+  /**
    * Days the image Lambda's logs are kept.
    * @default 30
    */
@@ -222,11 +231,12 @@ export class ImageEdge extends pulumi.ComponentResource {
     const maxUrlLifetimeSeconds = args.maxUrlLifetimeSeconds ?? DEFAULT_MAX_URL_LIFETIME_SECONDS;
     const bundle = checkBundle(args.imageFunctionBundle ?? DEFAULT_IMAGE_FUNCTION_BUNDLE);
     checkSigningKeys(args.signingKeys);
+    const invokeMode = checkInvokeMode(args.invokeMode ?? "RESPONSE_STREAM");
 
     const originals = args.originalsBucket ?? this.createOriginalsBucket(args);
     const logsBucket = this.createLogsBucket(args.accessLogDays ?? 90);
     const keyring = this.createKeyring(args);
-    const imageFunction = this.createImageFunction(args, bundle, originals, keyring, presets, maxUrlLifetimeSeconds);
+    const imageFunction = this.createImageFunction(args, bundle, originals, keyring, presets, maxUrlLifetimeSeconds, invokeMode);
     const edgeFunction = this.createEdgeFunction(presets, maxUrlLifetimeSeconds, keyring.store);
     const certificateArn = args.domain ? this.createCertificate(args.domain) : undefined;
     const distribution = this.createDistribution(args, imageFunction.url, edgeFunction, certificateArn);
@@ -366,6 +376,7 @@ export class ImageEdge extends pulumi.ComponentResource {
     keyring: { secret: aws.secretsmanager.Secret; arnPattern: pulumi.Output<string> },
     presets: Record<string, Preset>,
     maxUrlLifetimeSeconds: number,
+    invokeMode: InvokeMode,
   ) {
     const logs = this.children.create(aws.cloudwatch.LogGroup, "imageFunctionLogs", {
       name: `/rendorix/${pulumi.getStack()}/${this.children.name("imageFunction")}`,
@@ -392,7 +403,8 @@ export class ImageEdge extends pulumi.ComponentResource {
         description: "Rendorix image function: signed URL to resized image",
         runtime: aws.lambda.Runtime.NodeJS22dX,
         architectures: ["arm64"],
-        handler: "index.handler",
+        // The runtime streams only from a handler streamifyResponse marked; the bundle exports both.
+        handler: invokeMode === "RESPONSE_STREAM" ? "index.streamingHandler" : "index.handler",
         code: new pulumi.asset.FileArchive(bundle),
         role: role.arn,
         memorySize: args.memoryMb ?? 1536,
@@ -424,7 +436,7 @@ export class ImageEdge extends pulumi.ComponentResource {
       functionName: fn.name,
       qualifier: alias.name,
       authorizationType: "AWS_IAM",
-      invokeMode: "BUFFERED",
+      invokeMode,
     });
     return { fn, alias, url };
   }
@@ -616,6 +628,11 @@ function checkBundle(dir: string): string {
     throw new Error(`The image Lambda bundle is missing from ${dir}: run \`npm run build\` first.`);
   }
   return dir;
+}
+
+function checkInvokeMode(mode: string): InvokeMode {
+  if (!INVOKE_MODES.includes(mode as InvokeMode)) throw new Error(`invokeMode "${mode}" must be one of ${INVOKE_MODES.join(", ")}.`);
+  return mode as InvokeMode;
 }
 
 function checkSigningKeys(kids: string[]): void {

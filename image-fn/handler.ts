@@ -1,4 +1,6 @@
 import { createHash } from "node:crypto";
+import { once } from "node:events";
+import type { Writable } from "node:stream";
 import type { LambdaFunctionURLEvent, LambdaFunctionURLResult } from "aws-lambda";
 import { FORMAT_HEADER, isNegotiatedFormat, negotiateFormat } from "../core/formats";
 import { nodeHmac } from "../core/keyring";
@@ -6,16 +8,12 @@ import type { KeyringProvider } from "./keyring-source";
 import type { OriginalStore } from "./originals";
 import { DEFAULT_CACHE_CONTROL, type Preset } from "../core/presets";
 import { type RequestRecord, requestLogLine } from "./request-log";
+import { MAX_OUTPUT_BYTES, withPrelude } from "./response-stream";
 import { contentType, TransformError, transformImage } from "./transform";
 import { DEFAULT_MAX_URL_LIFETIME_SECONDS, isValidKeyId, parseRequest, verifySignature } from "../core/url-signing";
 
 export const DEFAULT_MAX_SOURCE_BYTES = 40 * 1024 * 1024;
 export const DEFAULT_MAX_SOURCE_PIXELS = 50_000_000;
-/**
- * Largest image a buffered Function URL response can carry: the 6 MB payload limit holds the body as
- * base64 plus headers. A larger output is answered 422 `output-too-large` instead of a Lambda error.
- */
-export const MAX_OUTPUT_BYTES = 4_500_000;
 
 export interface ImageHandlerDeps {
   presets: Record<string, Preset>;
@@ -27,7 +25,10 @@ export interface ImageHandlerDeps {
   maxSourceBytes?: number;
   /** @default 50 million */
   maxSourcePixels?: number;
-  /** @default MAX_OUTPUT_BYTES */
+  /**
+   * Largest image answered; a larger one is answered 422 `output-too-large` instead of a Lambda error.
+   * @default what the handler's invoke mode can carry (MAX_OUTPUT_BYTES)
+   */
   maxOutputBytes?: number;
   /** @default the wall clock */
   nowSeconds?: () => number;
@@ -41,12 +42,27 @@ export interface ImageHandlerDeps {
   functionName?: string;
 }
 
+/** The handler of a BUFFERED Function URL. */
 export type ImageHandler = (
   event: LambdaFunctionURLEvent,
   context?: { awsRequestId: string },
 ) => Promise<LambdaFunctionURLResult>;
 
+/** The handler of a RESPONSE_STREAM Function URL: writes status, headers and body to `responseStream`. */
+export type StreamingImageHandler = (
+  event: LambdaFunctionURLEvent,
+  responseStream: Writable,
+  context?: { awsRequestId: string },
+) => Promise<void>;
+
 type ErrorCode = string;
+
+/** An answer before it is shaped for a buffered or a streamed response; an image body is a Buffer. */
+interface Answer {
+  statusCode: number;
+  headers: Record<string, string>;
+  body: string | Buffer;
+}
 
 function errorResponse(
   status: number,
@@ -54,7 +70,7 @@ function errorResponse(
   message: string,
   cacheControl = "no-store",
   extraHeaders: Record<string, string> = {},
-): LambdaFunctionURLResult {
+): Answer {
   return {
     statusCode: status,
     headers: { "content-type": "application/json", "cache-control": cacheControl, ...extraHeaders },
@@ -67,17 +83,16 @@ function firstQueryValues(rawQueryString: string | undefined): { exp?: string; k
   return { exp: query.get("exp") ?? undefined, kid: query.get("kid") ?? undefined, sig: query.get("sig") ?? undefined };
 }
 
-/** The Function URL handler: verifies the signed URL again, reads the original and transforms it. */
-export function createImageHandler(deps: ImageHandlerDeps): ImageHandler {
+/** Verifies the signed URL again, reads the original and transforms it; logs one line per request. */
+function createAnswerer(deps: ImageHandlerDeps, maxOutputBytes: number) {
   const maxUrlLifetimeSeconds = deps.maxUrlLifetimeSeconds ?? DEFAULT_MAX_URL_LIFETIME_SECONDS;
   const maxSourceBytes = deps.maxSourceBytes ?? DEFAULT_MAX_SOURCE_BYTES;
   const maxSourcePixels = deps.maxSourcePixels ?? DEFAULT_MAX_SOURCE_PIXELS;
-  const maxOutputBytes = deps.maxOutputBytes ?? MAX_OUTPUT_BYTES;
   const nowSeconds = deps.nowSeconds ?? (() => Math.floor(Date.now() / 1000));
   const log = deps.log ?? ((line: string) => process.stdout.write(`${line}\n`));
   const functionName = deps.functionName ?? process.env.AWS_LAMBDA_FUNCTION_NAME ?? "local";
 
-  async function respond(event: LambdaFunctionURLEvent, record: RequestRecord): Promise<LambdaFunctionURLResult> {
+  async function respond(event: LambdaFunctionURLEvent, record: RequestRecord): Promise<Answer> {
     const method = event.requestContext.http.method;
     const parsed = parseRequest(method, event.rawPath, firstQueryValues(event.rawQueryString), (name) =>
       Object.hasOwn(deps.presets, name),
@@ -139,11 +154,10 @@ export function createImageHandler(deps: ImageHandlerDeps): ImageHandler {
       etag: `"${createHash("sha256").update(result.body).digest("base64url").slice(0, 32)}"`,
     };
     if (preset.format === "auto") headers.vary = "Accept";
-    if (method === "HEAD") return { statusCode: 200, headers, body: "" };
-    return { statusCode: 200, headers, body: result.body.toString("base64"), isBase64Encoded: true };
+    return { statusCode: 200, headers, body: method === "HEAD" ? "" : result.body };
   }
 
-  return async (event, context) => {
+  return async (event: LambdaFunctionURLEvent, context?: { awsRequestId: string }): Promise<Answer> => {
     const started = performance.now();
     const record: RequestRecord = {
       requestId: context?.awsRequestId ?? event.requestContext?.requestId ?? "local",
@@ -156,7 +170,7 @@ export function createImageHandler(deps: ImageHandlerDeps): ImageHandler {
       transformMs: 0,
       error: null,
     };
-    let response: LambdaFunctionURLResult;
+    let response: Answer;
     try {
       response = await respond(event, record);
     } catch (error) {
@@ -164,9 +178,33 @@ export function createImageHandler(deps: ImageHandlerDeps): ImageHandler {
       console.error(JSON.stringify({ requestId: record.requestId, error: "internal", detail: String(error) }));
       response = errorResponse(500, "internal", `Unexpected error; request id ${record.requestId}.`);
     }
-    record.status = typeof response === "object" ? (response.statusCode ?? 200) : 200;
+    record.status = response.statusCode;
     record.durationMs = Math.round(performance.now() - started);
     log(requestLogLine(record, functionName, Date.now()));
     return response;
+  };
+}
+
+/** The handler of a BUFFERED Function URL: images travel base64-encoded in the JSON result. */
+export function createImageHandler(deps: ImageHandlerDeps): ImageHandler {
+  const answer = createAnswerer(deps, deps.maxOutputBytes ?? MAX_OUTPUT_BYTES.BUFFERED);
+  return async (event, context) => {
+    const { statusCode, headers, body } = await answer(event, context);
+    if (typeof body === "string") return { statusCode, headers, body };
+    return { statusCode, headers, body: body.toString("base64"), isBase64Encoded: true };
+  };
+}
+
+/**
+ * The handler of a RESPONSE_STREAM Function URL: status and headers go out as the stream's prelude,
+ * then the image's bytes as they are, so outputs up to the streaming limit are served.
+ */
+export function createStreamingImageHandler(deps: ImageHandlerDeps): StreamingImageHandler {
+  const answer = createAnswerer(deps, deps.maxOutputBytes ?? MAX_OUTPUT_BYTES.RESPONSE_STREAM);
+  return async (event, responseStream, context) => {
+    const { statusCode, headers, body } = await answer(event, context);
+    const stream = withPrelude(responseStream, { statusCode, headers });
+    stream.end(body);
+    await once(stream, "finish");
   };
 }

@@ -1,8 +1,17 @@
 import { SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
-import { createImageHandler, DEFAULT_MAX_SOURCE_BYTES, DEFAULT_MAX_SOURCE_PIXELS, type ImageHandler } from "./handler";
+import {
+  createImageHandler,
+  createStreamingImageHandler,
+  DEFAULT_MAX_SOURCE_BYTES,
+  DEFAULT_MAX_SOURCE_PIXELS,
+  type ImageHandler,
+  type ImageHandlerDeps,
+  type StreamingImageHandler,
+} from "./handler";
 import { secretsManagerKeyring } from "./keyring-source";
 import { originalsS3Client, s3Originals } from "./originals";
 import { DEFAULT_PRESETS, parsePresets } from "../core/presets";
+import { inLambdaRuntime } from "./response-stream";
 import { DEFAULT_MAX_URL_LIFETIME_SECONDS } from "../core/url-signing";
 
 function requiredEnv(name: string): string {
@@ -30,9 +39,11 @@ function presetsFromEnv() {
   }
 }
 
-/** Builds the handler from the Lambda's environment; exported so tests can build it from a bundle. */
-export function handlerFromEnvironment(): ImageHandler {
-  return createImageHandler({
+let environmentDeps: ImageHandlerDeps | undefined;
+
+/** The clients and settings of this container, made once whichever entry point is called. */
+function depsFromEnvironment(): ImageHandlerDeps {
+  return (environmentDeps ??= {
     presets: presetsFromEnv(),
     keys: secretsManagerKeyring(new SecretsManagerClient({}), requiredEnv("RENDORIX_KEYRING_SECRET_ARN")),
     originals: s3Originals(originalsS3Client(), requiredEnv("RENDORIX_ORIGINALS_BUCKET")),
@@ -42,10 +53,37 @@ export function handlerFromEnvironment(): ImageHandler {
   });
 }
 
-let configured: ImageHandler | undefined;
+/** Builds the buffered handler from the Lambda's environment; exported so tests can build it from a bundle. */
+export function handlerFromEnvironment(): ImageHandler {
+  return createImageHandler(depsFromEnvironment());
+}
 
-/** Lambda entry point; configuration errors surface on the first invocation with the variable's name. */
+/** Builds the streaming handler from the Lambda's environment. */
+export function streamingHandlerFromEnvironment(): StreamingImageHandler {
+  return createStreamingImageHandler(depsFromEnvironment());
+}
+
+let configured: ImageHandler | undefined;
+let configuredStreaming: StreamingImageHandler | undefined;
+
+/**
+ * Lambda entry point of a BUFFERED Function URL (`index.handler`); configuration errors surface on the
+ * first invocation with the variable's name.
+ */
 export const handler: ImageHandler = (event, context) => {
   configured ??= handlerFromEnvironment();
   return configured(event, context);
 };
+
+const streamingEntry: StreamingImageHandler = (event, responseStream, context) => {
+  configuredStreaming ??= streamingHandlerFromEnvironment();
+  return configuredStreaming(event, responseStream, context);
+};
+
+/**
+ * Lambda entry point of a RESPONSE_STREAM Function URL (`index.streamingHandler`): the runtime calls a
+ * handler with a response stream only when streamifyResponse marked it.
+ */
+export const streamingHandler: StreamingImageHandler = inLambdaRuntime()
+  ? (awslambda.streamifyResponse(streamingEntry) as StreamingImageHandler)
+  : streamingEntry;

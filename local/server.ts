@@ -1,13 +1,15 @@
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
+import { Writable } from "node:stream";
 import type { LambdaFunctionURLEvent, LambdaFunctionURLResult } from "aws-lambda";
 import { decideViewerRequest, rejectionBody } from "../edge-fn/viewer-request";
 import { FORMAT_HEADER, type OutputFormat } from "../core/formats";
-import { createImageHandler } from "../image-fn/handler";
+import { createImageHandler, createStreamingImageHandler, type ImageHandlerDeps } from "../image-fn/handler";
 import { type Keyring, nodeHmac } from "../core/keyring";
 import { staticKeyring } from "../image-fn/keyring-source";
 import type { OriginalStore } from "../image-fn/originals";
 import { DEFAULT_PRESETS, type Preset, presetFormats } from "../core/presets";
+import { type InvokeMode, readStreamedResponse } from "../image-fn/response-stream";
 import { DEFAULT_MAX_URL_LIFETIME_SECONDS, type SignedRequest } from "../core/url-signing";
 import { MemoryCache } from "./memory-cache";
 
@@ -28,6 +30,8 @@ export interface LocalEdgeOptions {
   nowSeconds?: () => number;
   /** Receives the handler's per-request log lines. @default discard */
   log?: (line: string) => void;
+  /** How the Function URL carries the handler's answers, as ImageEdge's `invokeMode`. @default "RESPONSE_STREAM" */
+  invokeMode?: InvokeMode;
 }
 
 export interface LocalEdge {
@@ -57,12 +61,37 @@ function isCacheable(result: CachedResponse): boolean {
   return (result.statusCode === 200 || result.statusCode === 404) && /\bpublic\b/.test(cacheControl);
 }
 
+function cachedResponse(statusCode: number, rawHeaders: Record<string, unknown>, body: Buffer): CachedResponse {
+  const headers: Record<string, string> = {};
+  for (const [name, value] of Object.entries(rawHeaders)) headers[name.toLowerCase()] = String(value);
+  return { statusCode, headers, body, bytes: body.length + 512 };
+}
+
 function fromHandlerResult(result: LambdaFunctionURLResult): CachedResponse {
   const shaped = typeof result === "string" ? { statusCode: 200, body: result } : result;
   const body = Buffer.from(shaped.body ?? "", shaped.isBase64Encoded ? "base64" : "utf8");
-  const headers: Record<string, string> = {};
-  for (const [name, value] of Object.entries(shaped.headers ?? {})) headers[name.toLowerCase()] = String(value);
-  return { statusCode: shaped.statusCode ?? 200, headers, body, bytes: body.length + 512 };
+  return cachedResponse(shaped.statusCode ?? 200, shaped.headers ?? {}, body);
+}
+
+/** Calls the handler of the Function URL's invoke mode and reads its answer the way the Function URL does. */
+function functionUrl(deps: ImageHandlerDeps, mode: InvokeMode) {
+  if (mode === "BUFFERED") {
+    const handler = createImageHandler(deps);
+    return async (event: LambdaFunctionURLEvent, awsRequestId: string) => fromHandlerResult(await handler(event, { awsRequestId }));
+  }
+  const handler = createStreamingImageHandler(deps);
+  return async (event: LambdaFunctionURLEvent, awsRequestId: string) => {
+    const chunks: Buffer[] = [];
+    const responseStream = new Writable({
+      write(chunk: Buffer, _encoding, done) {
+        chunks.push(chunk);
+        done();
+      },
+    });
+    await handler(event, responseStream, { awsRequestId });
+    const { statusCode, headers, body } = readStreamedResponse(Buffer.concat(chunks));
+    return cachedResponse(statusCode, headers, body);
+  };
 }
 
 /**
@@ -75,14 +104,10 @@ export async function startLocalEdge(options: LocalEdgeOptions): Promise<LocalEd
   const maxUrlLifetimeSeconds = options.maxUrlLifetimeSeconds ?? DEFAULT_MAX_URL_LIFETIME_SECONDS;
   const nowSeconds = options.nowSeconds ?? (() => Math.floor(Date.now() / 1000));
   const keys = staticKeyring(options.keyring);
-  const handler = createImageHandler({
-    presets,
-    keys,
-    originals: options.originals,
-    maxUrlLifetimeSeconds,
-    nowSeconds,
-    log: options.log ?? (() => {}),
-  });
+  const invoke = functionUrl(
+    { presets, keys, originals: options.originals, maxUrlLifetimeSeconds, nowSeconds, log: options.log ?? (() => {}) },
+    options.invokeMode ?? "RESPONSE_STREAM",
+  );
   const settings = { presets: presetFormats(presets), maxUrlLifetimeSeconds };
   const cache = new MemoryCache<CachedResponse>(options.cacheBytes ?? 256 * 1024 * 1024);
   let requestCount = 0;
@@ -126,7 +151,7 @@ export async function startLocalEdge(options: LocalEdgeOptions): Promise<LocalEd
       requestContext: { http: { method, path: rawPath }, requestId: `local-${++requestCount}` },
       isBase64Encoded: false,
     } as unknown as LambdaFunctionURLEvent;
-    const response = fromHandlerResult(await handler(event, { awsRequestId: `local-${requestCount}` }));
+    const response = await invoke(event, `local-${requestCount}`);
     if (method === "GET" && isCacheable(response)) cache.set(key, response);
     send(res, method, response, "Miss");
   }

@@ -9,6 +9,7 @@ import { join } from "node:path";
 import { promisify } from "node:util";
 import { signPath } from "../../core/url-signing";
 import { nodeHmac } from "../../core/keyring";
+import { readStreamedResponse } from "../../image-fn/response-stream";
 import { bundleImageFunction } from "../../tools/bundle-image-fn";
 import { FIXTURES } from "../support/bad-originals";
 import { type LocalS3, startLocalS3 } from "../support/s3";
@@ -57,8 +58,16 @@ describe("Lambda bundle", function () {
     const [rawPath, rawQueryString] = path.split("?");
     const event = { rawPath, rawQueryString, headers: { "x-rendorix-format": "webp" }, requestContext: { http: { method: "GET" }, requestId: "r1" } };
     // A separate process, so sharp resolves from the bundle's own node_modules and nothing from this repo leaks in.
-    const script = `require(${JSON.stringify(join(work, "image-fn/index.js"))}).handler(${JSON.stringify(event)}, { awsRequestId: "r1" })
-      .then((r) => process.stdout.write("RESULT " + JSON.stringify({ statusCode: r.statusCode, headers: r.headers, bytes: Buffer.from(r.body, "base64").length }) + "\\n"))`;
+    // Both entry points: index.handler for BUFFERED, index.streamingHandler for RESPONSE_STREAM (outside
+    // Lambda it writes the prelude itself, in the bytes the runtime's HttpResponseStream writes).
+    const script = `const fn = require(${JSON.stringify(join(work, "image-fn/index.js"))});
+      const { Writable } = require("node:stream");
+      const chunks = [];
+      const stream = new Writable({ write(chunk, _encoding, done) { chunks.push(chunk); done(); } });
+      fn.handler(${JSON.stringify(event)}, { awsRequestId: "r1" })
+        .then((r) => process.stdout.write("RESULT " + JSON.stringify({ statusCode: r.statusCode, headers: r.headers, bytes: Buffer.from(r.body, "base64").length }) + "\\n"))
+        .then(() => fn.streamingHandler(${JSON.stringify(event)}, stream, { awsRequestId: "r2" }))
+        .then(() => process.stdout.write("STREAMED " + Buffer.concat(chunks).toString("base64") + "\\n"))`;
     // Asynchronous on purpose: the S3 and Secrets Manager endpoints answer from this process's event loop.
     const { stdout: output } = await promisify(execFile)(process.execPath, ["-e", script], {
       cwd: work,
@@ -79,7 +88,11 @@ describe("Lambda bundle", function () {
     assert.equal(result200.statusCode, 200);
     assert.equal(result200.headers["content-type"], "image/webp");
     assert.equal(Number(result200.headers["content-length"]), result200.bytes);
-    assert.deepEqual(secrets.targets, ["secretsmanager.GetSecretValue"]);
+    const streamed = readStreamedResponse(Buffer.from(/^STREAMED (.*)$/m.exec(output)![1], "base64"));
+    assert.equal(streamed.statusCode, 200);
+    assert.equal(streamed.headers["content-type"], "image/webp");
+    assert.equal(streamed.body.length, result200.bytes);
+    assert.deepEqual(secrets.targets, ["secretsmanager.GetSecretValue"], "one keyring read serves both handlers");
     const logLine = JSON.parse(output.split("\n").find((line) => line.startsWith('{"_aws"'))!);
     assert.equal(logLine.FunctionName, "rendorix-image");
     assert.equal(logLine.status, 200);

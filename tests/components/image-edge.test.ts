@@ -55,11 +55,23 @@ describe("ImageEdge for another team", function () {
     assert.deepEqual(Object.keys(JSON.parse(variables.RENDORIX_PRESETS)), ["card"]);
   });
 
+  it("answers through a buffered Function URL when asked, with the handler that returns one payload", () => {
+    assert.equal(onlyResourceOfType(program, "aws:lambda/functionUrl:FunctionUrl").inputs.invokeMode, "BUFFERED");
+    assert.equal(onlyResourceOfType(program, "aws:lambda/function:Function").inputs.handler, "index.handler");
+  });
+
   it("uses the CloudFront hostname when no domain is given", () => {
     assert.equal(resourcesOfType(program, "aws:acm/certificate:Certificate").length, 0);
     assert.match(String(program.outputs.baseUrl), /^https:\/\/d[0-9a-f]+\.cloudfront\.net$/);
     const distribution = onlyResourceOfType(program, "aws:cloudfront/distribution:Distribution");
     assert.deepEqual(distribution.inputs.viewerCertificate, { cloudfrontDefaultCertificate: true, minimumProtocolVersion: "TLSv1.2_2021" });
+  });
+
+  it("names invokeMode and its accepted values when given another", async () => {
+    await assert.rejects(
+      captureStack("dev", "preview", join(programs, "edge-with-unknown-invoke-mode/index.ts")),
+      /invokeMode "STREAMING" must be one of BUFFERED, RESPONSE_STREAM/,
+    );
   });
 
   it("says to run npm run build when the Lambda bundle is missing", async () => {

@@ -2,7 +2,11 @@ import { strict as assert } from "node:assert";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { LambdaFunctionURLEvent, APIGatewayProxyStructuredResultV2 } from "aws-lambda";
-import { createImageHandler, type ImageHandlerDeps } from "../../image-fn/handler";
+import { Writable } from "node:stream";
+import sharp from "sharp";
+import { createImageHandler, createStreamingImageHandler, type ImageHandlerDeps } from "../../image-fn/handler";
+import { MAX_OUTPUT_BYTES, readStreamedResponse } from "../../image-fn/response-stream";
+import { LARGE_PNG_PRESET, noiseOriginal } from "../support/large-output";
 import { parseKeyring } from "../../core/keyring";
 import { staticKeyring } from "../../image-fn/keyring-source";
 import { folderOriginals, type OriginalStore } from "../../image-fn/originals";
@@ -43,7 +47,57 @@ function handlerWith(originals: OriginalStore, overrides: Partial<ImageHandlerDe
 
 const photoStore: OriginalStore = { read: async () => coffee };
 
+/** Calls the streaming handler and splits what it wrote as the Function URL does. */
+async function invokeStreaming(deps: Partial<ImageHandlerDeps> & { originals: OriginalStore }, event: LambdaFunctionURLEvent) {
+  const chunks: Buffer[] = [];
+  const responseStream = new Writable({
+    write(chunk: Buffer, _encoding, done) {
+      chunks.push(chunk);
+      done();
+    },
+  });
+  const lines: string[] = [];
+  const handler = createStreamingImageHandler({
+    presets: DEFAULT_PRESETS,
+    keys: staticKeyring(keyring),
+    nowSeconds: () => vectors.now,
+    log: (line) => lines.push(line),
+    ...deps,
+  });
+  await handler(event, responseStream, { awsRequestId: "req-s" });
+  assert.ok(responseStream.writableFinished, "the handler ends the stream");
+  return { ...readStreamedResponse(Buffer.concat(chunks)), lines };
+}
+
 describe("image handler", () => {
+  describe("streaming (RESPONSE_STREAM)", () => {
+    it("writes status and headers as the prelude, then the image's raw bytes", async () => {
+      const { statusCode, headers, body } = await invokeStreaming({ originals: photoStore }, functionUrlEvent("w400", "coffee.png"));
+      assert.equal(statusCode, 200);
+      assert.equal(headers["content-type"], "image/webp");
+      assert.equal(Number(headers["content-length"]), body.length);
+      assert.equal((await sharp(body).metadata()).width, 400);
+    });
+
+    it("serves an output a buffered response could not carry", async () => {
+      const noise = await noiseOriginal();
+      const presets = { large: LARGE_PNG_PRESET };
+      const event = functionUrlEvent("large", "noise.png");
+      const streamed = await invokeStreaming({ originals: { read: async () => noise }, presets }, event);
+      assert.equal(streamed.statusCode, 200);
+      assert.ok(streamed.body.length > MAX_OUTPUT_BYTES.BUFFERED, `${streamed.body.length} bytes`);
+      const { invoke } = handlerWith({ read: async () => noise }, { presets });
+      assert.equal((await invoke(event, "req-b")).statusCode, 422);
+    });
+
+    it("answers 422 output-too-large past its own limit, through the prelude", async () => {
+      const { statusCode, body, lines } = await invokeStreaming({ originals: photoStore, maxOutputBytes: 1000 }, functionUrlEvent("w800", "coffee.png"));
+      assert.equal(statusCode, 422);
+      assert.equal(JSON.parse(body.toString("utf8")).error, "output-too-large");
+      assert.equal(JSON.parse(lines[0]).status, 422);
+    });
+  });
+
   it("answers 422 output-too-large instead of a response Lambda could not carry", async () => {
     const { invoke, lines } = handlerWith(photoStore, { maxOutputBytes: 1000 });
     const response = await invoke(functionUrlEvent("w800", "coffee.png"), "req-1");

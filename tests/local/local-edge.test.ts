@@ -6,10 +6,12 @@ import sharp from "sharp";
 import { parseKeyring } from "../../core/keyring";
 import { folderOriginals } from "../../image-fn/originals";
 import { DEFAULT_PRESETS } from "../../core/presets";
+import { MAX_OUTPUT_BYTES } from "../../image-fn/response-stream";
 import { signUrl } from "../../core/sign-url";
 import { type LocalEdge, startLocalEdge } from "../../local/server";
 import { BAD_ORIGINALS, FIXTURES, writeBadOriginals } from "../support/bad-originals";
 import { jsonError, rawRequest } from "../support/http";
+import { LARGE_PNG_PRESET, noiseOriginal } from "../support/large-output";
 import { vectors } from "../support/vectors";
 
 const keyring = parseKeyring(JSON.stringify(vectors.keyring));
@@ -159,6 +161,48 @@ describe("local edge over HTTP", function () {
       const urls = Array.from({ length: 50 }, (_, i) => signed(i % 2 ? "w400" : "thumb", i % 3 ? "coffee.png" : "photos/2026/kleiber.jpg", 60 + i));
       const responses = await Promise.all(urls.map((url, i) => rawRequest(edge.url, url, { headers: { accept: ["image/webp", "image/avif", "*/*"][i % 3] } })));
       assert.deepEqual(responses.map((r) => r.status), urls.map(() => 200));
+    });
+  });
+
+  describe("both invoke modes of the Function URL", () => {
+    let buffered: LocalEdge;
+    let streamed: LocalEdge;
+    const modes = { ...presets, large: LARGE_PNG_PRESET };
+
+    before(async () => {
+      await sharp(await noiseOriginal()).toFile(join(dir, "noise.png"));
+      const common = { port: 0, originals: folderOriginals(dir), keyring, presets: modes, nowSeconds: () => now };
+      buffered = await startLocalEdge({ ...common, invokeMode: "BUFFERED" });
+      streamed = await startLocalEdge({ ...common, invokeMode: "RESPONSE_STREAM" });
+    });
+    after(() => Promise.all([buffered.close(), streamed.close()]));
+
+    it("answer the same image with the same headers", async () => {
+      const url = signed("w400", "coffee.png");
+      const [a, b] = await Promise.all([buffered, streamed].map((e) => rawRequest(e.url, url, { headers: { accept: "image/webp" } })));
+      assert.equal(a.status, 200);
+      assert.deepEqual(a.body, b.body);
+      for (const name of ["content-type", "content-length", "cache-control", "etag", "vary"]) assert.equal(a.headers[name], b.headers[name], name);
+    });
+
+    it("answer errors alike", async () => {
+      const url = signed("w400", "bad/truncated.jpg");
+      const [a, b] = await Promise.all([buffered, streamed].map((e) => rawRequest(e.url, url)));
+      assert.equal(a.status, 422);
+      assert.equal(b.status, 422);
+      assert.deepEqual(jsonError(a), jsonError(b));
+    });
+
+    it("streams an image larger than a buffered response carries, which buffered mode refuses 422 output-too-large", async () => {
+      const url = signed("large", "noise.png");
+      const big = await rawRequest(streamed.url, url);
+      assert.equal(big.status, 200);
+      assert.ok(big.body.length > MAX_OUTPUT_BYTES.BUFFERED, `${big.body.length} bytes`);
+      assert.equal(Number(big.headers["content-length"]), big.body.length);
+      assert.equal((await sharp(big.body).metadata()).width, LARGE_PNG_PRESET.width);
+      const refused = await rawRequest(buffered.url, url);
+      assert.equal(refused.status, 422);
+      assert.equal(jsonError(refused).error, "output-too-large");
     });
   });
 });

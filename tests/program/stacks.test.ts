@@ -74,6 +74,9 @@ describe("the program under mocks", function () {
         const url = onlyResourceOfType(program(), "aws:lambda/functionUrl:FunctionUrl");
         assert.equal(url.inputs.authorizationType, "AWS_IAM");
         assert.equal(url.inputs.qualifier, "live");
+        // Streamed, so no image size below the streaming limit is refused; the runtime streams only from the streamified export.
+        assert.equal(url.inputs.invokeMode, "RESPONSE_STREAM");
+        assert.equal(fn.inputs.handler, "index.streamingHandler");
         const distribution = onlyResourceOfType(program(), "aws:cloudfront/distribution:Distribution");
         const permissions = resourcesOfType(program(), "aws:lambda/permission:Permission");
         assert.deepEqual(permissions.map((permission) => permission.inputs.action).sort(), ["lambda:InvokeFunction", "lambda:InvokeFunctionUrl"]);
