@@ -1,19 +1,7 @@
 /** Account-level Block Public Access declared in the pack's config (managed outside this program) refuses the public policy. */
 import * as aws from "@pulumi/aws";
-import * as pulumi from "@pulumi/pulumi";
+import { policyDocument, publicAccessBlock, publicReadStatement } from "../support/resources";
 
 const bucket = new aws.s3.Bucket("shared");
-new aws.s3.BucketPublicAccessBlock("shared-public-access", {
-  bucket: bucket.id,
-  blockPublicAcls: false,
-  blockPublicPolicy: false,
-  ignorePublicAcls: false,
-  restrictPublicBuckets: false,
-});
-new aws.s3.BucketPolicy("shared-policy", {
-  bucket: bucket.id,
-  policy: pulumi.jsonStringify({
-    Version: "2012-10-17",
-    Statement: [{ Effect: "Allow", Principal: "*", Action: "s3:GetObject", Resource: pulumi.interpolate`${bucket.arn}/*` }],
-  }),
-});
+publicAccessBlock("shared", bucket, false);
+new aws.s3.BucketPolicy("shared-policy", { bucket: bucket.id, policy: policyDocument(publicReadStatement(bucket)) });

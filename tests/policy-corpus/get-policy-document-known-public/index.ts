@@ -1,15 +1,10 @@
 /** aws.iam.getPolicyDocument with values known before any resource exists: the document is readable in a preview too. */
 import * as aws from "@pulumi/aws";
+import { policiesLetThrough } from "../support/resources";
 
 const bucketName = "corpus-public-downloads";
 const bucket = new aws.s3.Bucket("downloads", { bucket: bucketName });
-new aws.s3.BucketPublicAccessBlock("downloads-public-access", {
-  bucket: bucket.id,
-  blockPublicAcls: true,
-  blockPublicPolicy: false,
-  ignorePublicAcls: true,
-  restrictPublicBuckets: false,
-});
+policiesLetThrough("downloads", bucket);
 const readEveryone = aws.iam.getPolicyDocumentOutput({
   statements: [
     {

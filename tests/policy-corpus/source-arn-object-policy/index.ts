@@ -3,28 +3,11 @@
  * statements and only the ARNs are unknown in a preview; Block Public Access off.
  */
 import * as aws from "@pulumi/aws";
+import { distribution, policiesLetThrough } from "../support/resources";
 
 const bucket = new aws.s3.Bucket("media");
-new aws.s3.BucketPublicAccessBlock("media-public-access", {
-  bucket: bucket.id,
-  blockPublicAcls: true,
-  blockPublicPolicy: false,
-  ignorePublicAcls: true,
-  restrictPublicBuckets: false,
-});
-const distribution = new aws.cloudfront.Distribution("cdn", {
-  enabled: true,
-  origins: [{ originId: "s3", domainName: bucket.bucketRegionalDomainName }],
-  defaultCacheBehavior: {
-    targetOriginId: "s3",
-    viewerProtocolPolicy: "redirect-to-https",
-    allowedMethods: ["GET", "HEAD"],
-    cachedMethods: ["GET", "HEAD"],
-    cachePolicyId: "658327ea-f89d-4fab-a63d-7e88639e58f6",
-  },
-  restrictions: { geoRestriction: { restrictionType: "none" } },
-  viewerCertificate: { cloudfrontDefaultCertificate: true },
-});
+policiesLetThrough("media", bucket);
+const cdn = distribution("cdn", { originId: "s3", domainName: bucket.bucketRegionalDomainName });
 new aws.s3.BucketPolicy("media-policy", {
   bucket: bucket.id,
   policy: {
@@ -35,7 +18,7 @@ new aws.s3.BucketPolicy("media-policy", {
         Principal: "*",
         Action: "s3:GetObject",
         Resource: [bucket.arn.apply((arn) => `${arn}/*`)],
-        Condition: { ArnLike: { "aws:SourceArn": distribution.arn } },
+        Condition: { ArnLike: { "aws:SourceArn": cdn.arn } },
       },
     ],
   },

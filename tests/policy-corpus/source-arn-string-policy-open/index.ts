@@ -4,41 +4,12 @@
  * through, so a preview must report it.
  */
 import * as aws from "@pulumi/aws";
-import * as pulumi from "@pulumi/pulumi";
+import { distribution, policiesLetThrough, policyDocument, publicReadStatement } from "../support/resources";
 
 const bucket = new aws.s3.Bucket("media");
-new aws.s3.BucketPublicAccessBlock("media-public-access", {
-  bucket: bucket.id,
-  blockPublicAcls: true,
-  blockPublicPolicy: false,
-  ignorePublicAcls: true,
-  restrictPublicBuckets: false,
-});
-const distribution = new aws.cloudfront.Distribution("cdn", {
-  enabled: true,
-  origins: [{ originId: "s3", domainName: bucket.bucketRegionalDomainName }],
-  defaultCacheBehavior: {
-    targetOriginId: "s3",
-    viewerProtocolPolicy: "redirect-to-https",
-    allowedMethods: ["GET", "HEAD"],
-    cachedMethods: ["GET", "HEAD"],
-    cachePolicyId: "658327ea-f89d-4fab-a63d-7e88639e58f6",
-  },
-  restrictions: { geoRestriction: { restrictionType: "none" } },
-  viewerCertificate: { cloudfrontDefaultCertificate: true },
-});
+policiesLetThrough("media", bucket);
+const cdn = distribution("cdn", { originId: "s3", domainName: bucket.bucketRegionalDomainName });
 new aws.s3.BucketPolicy("media-policy", {
   bucket: bucket.id,
-  policy: pulumi.jsonStringify({
-    Version: "2012-10-17",
-    Statement: [
-      {
-        Effect: "Allow",
-        Principal: "*",
-        Action: "s3:GetObject",
-        Resource: [bucket.arn.apply((arn) => `${arn}/*`)],
-        Condition: { ArnLike: { "aws:SourceArn": distribution.arn } },
-      },
-    ],
-  }),
+  policy: policyDocument({ ...publicReadStatement(bucket), Condition: { ArnLike: { "aws:SourceArn": cdn.arn } } }),
 });
