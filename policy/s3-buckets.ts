@@ -145,11 +145,13 @@ function sourceNames(index: StackIndex, resource: StackResource, property: strin
 function policyFindings(index: StackIndex, holders: StackResource[]): Findings {
   const found: Findings = { public: [], unknown: [] };
   for (const holder of holders) {
-    const verdict = policyVerdict(readPolicyDocument(holder.inputs.policy));
+    const read = readPolicyDocument(holder.inputs.policy);
+    const verdict = policyVerdict(read);
     if (verdict.verdict === "not-public") continue;
     const where = holder.type === S3.policy ? resourceLabel(holder) : "the bucket's inline policy";
     const text = `${where}: ${verdict.reasons.join("; ")}`;
     if (verdict.verdict === "public") found.public.push(text);
+    else if ("invalidBecause" in read) found.unknown.push(`${text}, so it cannot be shown non-public`);
     else found.unknown.push(`${text} during preview${sourceNames(index, holder, "policy")}`);
   }
   return found;
@@ -166,7 +168,7 @@ function exposure(findings: { acl: Findings; policy: Findings }, settings: Setti
   const policyRefused = anyTrue([settings.blockPublicPolicy, settings.restrictPublicBuckets]);
   if (aclsRefused !== true) {
     const flags = refusalText(anyTrue([settings.blockPublicAcls, settings.ignorePublicAcls]), "blockPublicAcls or ignorePublicAcls");
-    const ownership = aclsOff === false ? `ACLs are enabled (Object Ownership is not ${ACLS_DISABLED}) and ` : aclsOff === "unknown" ? "whether Object Ownership disables ACLs is unknown and " : "";
+    const ownership = aclsOff === false ? `ACLs are enabled (Object Ownership is not ${ACLS_DISABLED}) and ` : "whether Object Ownership disables ACLs is unknown and ";
     if (findings.acl.public.length > 0) problems.push(`${findings.acl.public.join("; ")}, and ${ownership}${flags}`);
     if (findings.acl.unknown.length > 0) problems.push(`${findings.acl.unknown.join("; ")} during preview, and ${ownership}${flags}`);
   }

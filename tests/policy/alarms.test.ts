@@ -185,6 +185,12 @@ describe(POLICY, () => {
       });
     });
 
+    it("fails a Lambda alarm in another region than its function", () => {
+      const { p, image } = monitoredService("update");
+      p.get(image.errorsAlarm).inputs.region = "us-east-1";
+      assertViolatesOnly(evaluate(p), POLICY, /MetricAlarm 'image-errors': it is not in the region of Function 'image'/);
+    });
+
     it("fails a DistributionId taken from the distribution's ARN once values are known", () => {
       const { p, edge } = monitoredService("update");
       dimensions(p, edge.errorRateAlarm).DistributionId = `arn:aws:cloudfront::${ACCOUNT}:distribution/E2QWRUHAPOMQZL`;

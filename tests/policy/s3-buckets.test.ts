@@ -163,6 +163,7 @@ describe("no-public-buckets", () => {
         { StringEquals: { "aws:Referer": "https://example.com" } },
         { StringLike: { "aws:userid": "AROLEID:*" } },
         { StringEquals: "not a block" },
+        { StringEquals: { "aws:SourceAccount": "11112222333?" } },
       ];
       for (const condition of openConditions) {
         it(`fails Principal * under ${JSON.stringify(condition)}`, () => {
@@ -217,6 +218,26 @@ describe("no-public-buckets", () => {
         assertPublic(openBucketWith(mode, statement(["s3:Get*", "s3:List*", "s3:Put*", "s3:Delete*", "s3:AbortMultipartUpload"])).p, /allows bad actions/);
         assert.deepEqual(publicFindings(openBucketWith(mode, statement(["s3:Get*", "s3:List*", "s3:Put*", "s3:Delete*", "s3:AbortMultipartUpload", "s3:RestoreObject"])).p), []);
         assert.deepEqual(publicFindings(openBucketWith(mode, statement("s3:*")).p), []);
+      });
+
+      it("passes an Allow statement without a principal, which grants no one through a bucket policy", () => {
+        const statement = publicReadStatement();
+        delete statement.Principal;
+        assert.deepEqual(publicFindings(openBucketWith(mode, statement).p), []);
+      });
+
+      it("reports a policy that is not valid JSON when the block lets public policies through", () => {
+        const { p, bucket } = withBucket(mode);
+        Object.assign(p.get(bucket.publicAccessBlock).inputs, ALL_OFF);
+        p.get(bucket.policy).inputs.policy = "{ not json";
+        assertPublic(p, /BucketPolicy 'originals-policy': the policy document is not valid JSON, so it cannot be shown non-public, and nothing turns on blockPublicPolicy/);
+      });
+
+      it("fails a public ACL on a bucket outside the stack, whose ownership and block are unknown", () => {
+        const p = new ProgramBuilder(mode);
+        p.add(S3.acls[0], "external-acl", { bucket: "external-bucket", acl: "public-read" });
+        assertPublic(p, /^BucketAcl 'external-acl' is on a bucket outside this stack, whose Block Public Access is unknown, and may make it public: BucketAcl 'external-acl' sets the canned ACL 'public-read', and whether Object Ownership disables ACLs is unknown and whether blockPublicAcls or ignorePublicAcls is on is unknown\. Fix/);
+        assert.deepEqual(publicFindings(p, { accountBlockPublicAccess: ["ignorePublicAcls"] }), []);
       });
 
       it("passes Deny statements with Principal *", () => {
