@@ -6,7 +6,7 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { parsePolicyPackConfig } from "../../check/evaluate";
-import type { CheckMode } from "../../check/model";
+import type { CapturedProgram, CheckMode } from "../../check/model";
 import { runCheck } from "../../check/run";
 import { CORPUS, CORPUS_DIR, CORPUS_POLICIES, type CorpusPolicy, type CorpusProgram, programPath } from "./corpus";
 
@@ -19,6 +19,8 @@ export interface CorpusResult {
   program: CorpusProgram;
   /** The mandatory corpus policies reported, by mode. */
   reported: Record<CheckMode, CorpusPolicy[]>;
+  /** The captures the verdicts came from, by mode. */
+  captures: Record<CheckMode, CapturedProgram>;
   unmodelledInvokes: string[];
 }
 
@@ -33,7 +35,8 @@ export async function runCorpus(): Promise<CorpusResult[]> {
         CORPUS_POLICIES.filter((policy) => violations.some((violation) => violation.policy === policy && violation.level === "mandatory")),
       ]),
     ) as Record<CheckMode, CorpusPolicy[]>;
-    results.push({ program, reported, unmodelledInvokes: [...new Set(report.results.flatMap((result) => result.program.unmodelledInvokes ?? []))] });
+    const captures = Object.fromEntries(report.results.map(({ program: captured }) => [captured.mode, captured])) as Record<CheckMode, CapturedProgram>;
+    results.push({ program, reported, captures, unmodelledInvokes: [...new Set(report.results.flatMap((result) => result.program.unmodelledInvokes ?? []))] });
   }
   return results;
 }
