@@ -1,3 +1,4 @@
+#!/usr/bin/env node
 import { resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { runCli, textTable } from "../cli/support";
@@ -5,7 +6,7 @@ import { loadPolicyPackConfig } from "./evaluate";
 import type { CheckMode } from "./model";
 import { type CheckReport, runCheck } from "./run";
 
-const USAGE = "usage: npm run check -- --stack dev|prod [--program FILE] [--mode preview|update] [--policy-config FILE] [--json]";
+const USAGE = "usage: rendorix-check --stack STACK [--program FILE] [--mode preview|update] [--policy-config FILE] [--json]  (npm run check -- … here)";
 
 function printReport(report: CheckReport): void {
   for (const { program, violations } of report.results) {
@@ -49,7 +50,7 @@ runCli(USAGE, async () => {
     modes: values.mode ? [values.mode as CheckMode] : undefined,
   });
   if (values.json) {
-    console.log(JSON.stringify({ stack: report.stack, mandatoryViolations: report.mandatoryViolations, results: report.results.map(({ program, violations }) => ({ mode: program.mode, resources: program.resources.length, unmodelledInvokes: program.unmodelledInvokes ?? [], violations })) }, null, 2));
+    console.log(JSON.stringify({ stack: report.stack, mandatoryViolations: report.mandatoryViolations, results: report.results.map(({ program, violations }) => ({ mode: program.mode, resources: program.resources.map(({ urn, type, name, inputs }) => ({ urn, type, name, inputs })), unmodelledInvokes: program.unmodelledInvokes ?? [], violations })) }, null, 2));
   } else {
     printReport(report);
   }

@@ -1,5 +1,5 @@
 import { existsSync } from "node:fs";
-import { join, resolve } from "node:path";
+import { join } from "node:path";
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
@@ -9,11 +9,13 @@ import { FORMAT_HEADER } from "../core/formats";
 import { DEFAULT_PRESETS, type Preset, presetFormats } from "../core/presets";
 import { INVOKE_MODES, type InvokeMode } from "../image-fn/response-stream";
 import { DEFAULT_MAX_URL_LIFETIME_SECONDS, isValidKeyId } from "../core/url-signing";
+import { packageRoot } from "./package-root";
+import { stackScopedName } from "./physical-name";
 import { denyInsecureTransport, policyDocument, serviceTrustPolicy } from "./policy-documents";
 import { ChildFactory, type Transforms } from "./transform";
 
-/** Where `npm run build` writes the image Lambda bundle. */
-export const DEFAULT_IMAGE_FUNCTION_BUNDLE = resolve(__dirname, "..", "dist", "image-fn");
+/** Where `npm run build` writes the zipped image Lambda bundle, relative to the package root; the package ships it. */
+export const IMAGE_FUNCTION_ZIP = join("dist", "image-fn.zip");
 
 /** The resource arguments each child of an `ImageEdge` is built from, by role. */
 export interface ImageEdgeChildren {
@@ -58,6 +60,24 @@ export interface ImageEdgeChildren {
   aliasRecord: aws.route53.RecordArgs;
 }
 
+/** The children of an `ImageEdge` a consumer may build on: their own alarms, policies, DNS or WAF. */
+export interface ImageEdgeNodes {
+  /** Absent when `originalsBucket` names an existing bucket. */
+  originalsBucket?: aws.s3.Bucket;
+  logsBucket: aws.s3.Bucket;
+  keyringSecret: aws.secretsmanager.Secret;
+  keyValueStore: aws.cloudfront.KeyValueStore;
+  imageFunction: aws.lambda.Function;
+  imageFunctionAlias: aws.lambda.Alias;
+  imageFunctionUrl: aws.lambda.FunctionUrl;
+  imageFunctionRole: aws.iam.Role;
+  imageFunctionLogs: aws.cloudwatch.LogGroup;
+  edgeFunction: aws.cloudfront.Function;
+  distribution: aws.cloudfront.Distribution;
+  /** Present with `domain`. */
+  certificate?: aws.acm.Certificate;
+}
+
 export interface ImageEdgeArgs {
   /**
    * Key ids of the URL-signing keyring; the first signs new URLs. Each id gets 32 random bytes
@@ -68,7 +88,7 @@ export interface ImageEdgeArgs {
   signingKeys: string[];
   /**
    * Name of the keyring secret; it must contain the stack name so stacks never share a keyring.
-   * @default `${project}/${stack}/url-signing-keyring`
+   * @default `${project}/${stack}/${name}/url-signing-keyring`
    */
   keyringSecretName?: string;
   /**
@@ -102,10 +122,12 @@ export interface ImageEdgeArgs {
    */
   accessLogDays?: number;
   /**
-   * Folder holding the image Lambda bundle (`index.js` and sharp for linux-arm64).
-   * @default dist/image-fn, written by `npm run build`
+   * Code of the image Lambda, for a build of your own: `index.js` exporting `handler`, with sharp for
+   * linux-arm64 beside it.
+   * @default the bundle shipped in the package (`dist/image-fn.zip`, written by `npm run build`)
+   * @example new pulumi.asset.FileArchive("./build/image-fn.zip")
    */
-  imageFunctionBundle?: string;
+  imageFunctionCode?: pulumi.asset.Archive;
   /**
    * Memory of the image Lambda in MB; CPU grows with it.
    * @default 1536 — `npm run bench` puts the warm peak RSS of the worst source (50 MP progressive
@@ -208,6 +230,8 @@ export class ImageEdge extends pulumi.ComponentResource {
   /** Timeout of the image Lambda, for alarms that compare its duration to it. */
   public readonly timeoutSeconds: number;
   public readonly reservedConcurrency: number | undefined;
+  /** The child resources themselves (the signing keys excepted), for what the arguments do not cover. */
+  public readonly nodes: ImageEdgeNodes;
 
   private readonly children: ChildFactory<ImageEdgeChildren>;
   private readonly tags: Record<string, string>;
@@ -229,17 +253,18 @@ export class ImageEdge extends pulumi.ComponentResource {
     this.region = aws.getRegionOutput({}, { parent: this }).region;
     const presets = args.presets ?? DEFAULT_PRESETS;
     const maxUrlLifetimeSeconds = args.maxUrlLifetimeSeconds ?? DEFAULT_MAX_URL_LIFETIME_SECONDS;
-    const bundle = checkBundle(args.imageFunctionBundle ?? DEFAULT_IMAGE_FUNCTION_BUNDLE);
+    const code = args.imageFunctionCode ?? defaultImageFunctionCode();
     checkSigningKeys(args.signingKeys);
     const invokeMode = checkInvokeMode(args.invokeMode ?? "RESPONSE_STREAM");
 
-    const originals = args.originalsBucket ?? this.createOriginalsBucket(args);
+    const ownOriginals = args.originalsBucket ? undefined : this.createOriginalsBucket(args);
+    const originals = args.originalsBucket ?? ownOriginals!;
     const logsBucket = this.createLogsBucket(args.accessLogDays ?? 90);
     const keyring = this.createKeyring(args);
-    const imageFunction = this.createImageFunction(args, bundle, originals, keyring, presets, maxUrlLifetimeSeconds, invokeMode);
+    const imageFunction = this.createImageFunction(args, code, originals, keyring, presets, maxUrlLifetimeSeconds, invokeMode);
     const edgeFunction = this.createEdgeFunction(presets, maxUrlLifetimeSeconds, keyring.store);
-    const certificateArn = args.domain ? this.createCertificate(args.domain) : undefined;
-    const distribution = this.createDistribution(args, imageFunction.url, edgeFunction, certificateArn);
+    const certificate = args.domain ? this.createCertificate(args.domain) : undefined;
+    const distribution = this.createDistribution(args, imageFunction.url, edgeFunction, certificate?.arn);
     this.allowCloudFrontToInvoke(imageFunction.fn, imageFunction.alias, distribution);
     this.deliverAccessLogs(distribution, logsBucket);
     if (args.domain) this.createAliasRecords(args.domain, distribution);
@@ -255,6 +280,20 @@ export class ImageEdge extends pulumi.ComponentResource {
     this.functionAliasArn = imageFunction.alias.arn;
     this.functionVersion = imageFunction.fn.version;
     this.edgeFunctionName = edgeFunction.name;
+    this.nodes = {
+      originalsBucket: ownOriginals?.bucket,
+      logsBucket,
+      keyringSecret: keyring.secret,
+      keyValueStore: keyring.store,
+      imageFunction: imageFunction.fn,
+      imageFunctionAlias: imageFunction.alias,
+      imageFunctionUrl: imageFunction.url,
+      imageFunctionRole: imageFunction.role,
+      imageFunctionLogs: imageFunction.logs,
+      edgeFunction,
+      distribution,
+      certificate: certificate?.certificate,
+    };
     this.registerOutputs({
       hostname: this.hostname,
       baseUrl: this.baseUrl,
@@ -289,7 +328,7 @@ export class ImageEdge extends pulumi.ComponentResource {
     });
     const arn = this.bucketArn(bucket);
     this.children.create(aws.s3.BucketPolicy, "originalsPolicy", { bucket: bucket.id, policy: tlsOnlyPolicy(arn) });
-    return { name: bucket.bucket, arn };
+    return { name: bucket.bucket, arn, bucket };
   }
 
   private createLogsBucket(expiryDays: number) {
@@ -332,7 +371,7 @@ export class ImageEdge extends pulumi.ComponentResource {
 
   private createKeyring(args: ImageEdgeArgs) {
     const protect = { protect: this.protect };
-    const secretName = args.keyringSecretName ?? `${pulumi.getProject()}/${pulumi.getStack()}/url-signing-keyring`;
+    const secretName = args.keyringSecretName ?? stackScopedName(`${this.children.parentName}/url-signing-keyring`, "/");
     const keys = args.signingKeys.map((kid) => ({
       kid,
       bytes: this.children.create(random.RandomBytes, "signingKey", { length: 32 }, protect, kid),
@@ -371,7 +410,7 @@ export class ImageEdge extends pulumi.ComponentResource {
 
   private createImageFunction(
     args: ImageEdgeArgs,
-    bundle: string,
+    code: pulumi.asset.Archive,
     originals: { name: pulumi.Input<string>; arn: pulumi.Input<string> },
     keyring: { secret: aws.secretsmanager.Secret; arnPattern: pulumi.Output<string> },
     presets: Record<string, Preset>,
@@ -379,7 +418,7 @@ export class ImageEdge extends pulumi.ComponentResource {
     invokeMode: InvokeMode,
   ) {
     const logs = this.children.create(aws.cloudwatch.LogGroup, "imageFunctionLogs", {
-      name: `/rendorix/${pulumi.getStack()}/${this.children.name("imageFunction")}`,
+      name: `/${stackScopedName(this.children.name("imageFunction"), "/")}`,
       retentionInDays: args.logRetentionDays ?? 30,
       tags: this.tags,
     });
@@ -405,7 +444,7 @@ export class ImageEdge extends pulumi.ComponentResource {
         architectures: ["arm64"],
         // The runtime streams only from a handler streamifyResponse marked; the bundle exports both.
         handler: invokeMode === "RESPONSE_STREAM" ? "index.streamingHandler" : "index.handler",
-        code: new pulumi.asset.FileArchive(bundle),
+        code,
         role: role.arn,
         memorySize: args.memoryMb ?? 1536,
         timeout: this.timeoutSeconds,
@@ -438,7 +477,7 @@ export class ImageEdge extends pulumi.ComponentResource {
       authorizationType: "AWS_IAM",
       invokeMode,
     });
-    return { fn, alias, url };
+    return { fn, alias, url, role, logs };
   }
 
   private createEdgeFunction(presets: Record<string, Preset>, maxUrlLifetimeSeconds: number, store: aws.cloudfront.KeyValueStore) {
@@ -472,7 +511,7 @@ export class ImageEdge extends pulumi.ComponentResource {
       validationRecordFqdns: [record.fqdn],
       region: US_EAST_1,
     });
-    return validation.certificateArn;
+    return { certificate, arn: validation.certificateArn };
   }
 
   private createDistribution(
@@ -623,11 +662,11 @@ export class ImageEdge extends pulumi.ComponentResource {
   }
 }
 
-function checkBundle(dir: string): string {
-  if (!existsSync(join(dir, "index.js")) || !existsSync(join(dir, "node_modules", "sharp"))) {
-    throw new Error(`The image Lambda bundle is missing from ${dir}: run \`npm run build\` first.`);
-  }
-  return dir;
+/** The bundle the package ships (`root` is the package's folder). */
+export function defaultImageFunctionCode(root: string = packageRoot()): pulumi.asset.FileArchive {
+  const zip = join(root, IMAGE_FUNCTION_ZIP);
+  if (!existsSync(zip)) throw new Error(`The image Lambda bundle ${zip} is missing: run \`npm run build\` first.`);
+  return new pulumi.asset.FileArchive(zip);
 }
 
 function checkInvokeMode(mode: string): InvokeMode {

@@ -1,5 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { stackScopedName } from "./physical-name";
 import { serviceTrustPolicy } from "./policy-documents";
 import { ChildFactory, type Transforms } from "./transform";
 
@@ -9,6 +10,13 @@ export interface LambdaCanaryChildren {
   serviceRole: aws.iam.RoleArgs;
   serviceRolePolicy: aws.iam.RolePolicyAttachmentArgs;
   deploymentGroup: aws.codedeploy.DeploymentGroupArgs;
+}
+
+/** The children of a `LambdaCanary` a consumer may build on. */
+export interface LambdaCanaryNodes {
+  application: aws.codedeploy.Application;
+  serviceRole: aws.iam.Role;
+  deploymentGroup: aws.codedeploy.DeploymentGroup;
 }
 
 export interface LambdaCanaryArgs {
@@ -47,6 +55,8 @@ export interface LambdaCanaryArgs {
 export class LambdaCanary extends pulumi.ComponentResource {
   public readonly applicationName: pulumi.Output<string>;
   public readonly deploymentGroupName: pulumi.Output<string>;
+  /** The child resources themselves, for what the arguments do not cover. */
+  public readonly nodes: LambdaCanaryNodes;
 
   constructor(name: string, args: LambdaCanaryArgs, opts?: pulumi.ComponentResourceOptions) {
     super("rendorix:index:LambdaCanary", name, {}, opts);
@@ -68,7 +78,7 @@ export class LambdaCanary extends pulumi.ComponentResource {
       "deploymentGroup",
       {
         appName: application.name,
-        deploymentGroupName: `${children.name("deploymentGroup")}-${pulumi.getStack()}`,
+        deploymentGroupName: stackScopedName(children.name("deploymentGroup")),
         serviceRoleArn: role.arn,
         deploymentConfigName: args.deploymentConfigName ?? "CodeDeployDefault.LambdaCanary10Percent5Minutes",
         deploymentStyle: { deploymentOption: "WITH_TRAFFIC_CONTROL", deploymentType: "BLUE_GREEN" },
@@ -81,6 +91,7 @@ export class LambdaCanary extends pulumi.ComponentResource {
 
     this.applicationName = application.name;
     this.deploymentGroupName = group.deploymentGroupName;
+    this.nodes = { application, serviceRole: role, deploymentGroup: group };
     this.registerOutputs({ applicationName: this.applicationName, deploymentGroupName: this.deploymentGroupName });
   }
 }

@@ -1,6 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { METRICS_NAMESPACE } from "../image-fn/request-log";
+import { stackScopedName } from "./physical-name";
 import { policyDocument } from "./policy-documents";
 import { ChildFactory, type Transforms } from "./transform";
 
@@ -190,11 +191,24 @@ export interface ServiceAlarmsArgs {
   transform?: Transforms<ServiceAlarmsChildren>;
 }
 
+/** The children of a `ServiceAlarms` a consumer may build on. */
+export interface ServiceAlarmsNodes {
+  /** The topics it created, by place; a place notifying one of `topicArns` has none. */
+  topics: Partial<Record<AlarmPlace, aws.sns.Topic>>;
+  /** Every metric alarm, which the composite alarms watch. */
+  alarms: aws.cloudwatch.MetricAlarm[];
+  /** One "service unhealthy" composite alarm per place, the alarms that page. */
+  serviceUnhealthy: aws.cloudwatch.CompositeAlarm[];
+  dashboard: aws.cloudwatch.Dashboard;
+}
+
 /** The alarms of one place and where they notify. */
 interface AlarmGroup {
   place: AlarmPlace;
   /** Explicit region of the group's children; `undefined` means the provider's. */
   region: string | undefined;
+  /** The topic the component created, if it did. */
+  topic: aws.sns.Topic | undefined;
   topicArn: pulumi.Output<string>;
   alarms: aws.cloudwatch.MetricAlarm[];
 }
@@ -228,6 +242,8 @@ export class ServiceAlarms extends pulumi.ComponentResource {
   public readonly dashboardUrl: pulumi.Output<string>;
   /** Names of the alarms beside the functions: the rollback triggers of a gradual rollout. */
   public readonly regionalAlarmNames: pulumi.Output<string>[];
+  /** The child resources themselves, for what the arguments do not cover. */
+  public readonly nodes: ServiceAlarmsNodes;
 
   private readonly children: ChildFactory<ServiceAlarmsChildren>;
   private readonly tags: Record<string, string>;
@@ -260,7 +276,7 @@ export class ServiceAlarms extends pulumi.ComponentResource {
       ...edgeFunctions.map(edgeFunctionWidget),
     ];
     const dashboard = this.children.create(aws.cloudwatch.Dashboard, "dashboard", {
-      dashboardName: this.stackScopedName("dashboard"),
+      dashboardName: stackScopedName(this.children.name("dashboard")),
       dashboardBody: pulumi.jsonStringify({ widgets }),
       region: args.region,
     });
@@ -269,6 +285,12 @@ export class ServiceAlarms extends pulumi.ComponentResource {
     this.regionalTopicArn = regional?.topicArn;
     this.globalTopicArn = global?.topicArn;
     this.dashboardName = dashboard.dashboardName;
+    this.nodes = {
+      topics: Object.fromEntries(groups.flatMap((group) => (group.topic ? [[group.place, group.topic]] : []))),
+      alarms: groups.flatMap((group) => group.alarms),
+      serviceUnhealthy: composites,
+      dashboard,
+    };
     this.dashboardUrl = pulumi.interpolate`https://console.aws.amazon.com/cloudwatch/home?region=${region}#dashboards/dashboard/${dashboard.dashboardName}`;
     this.registerOutputs({
       regionalTopicArn: this.regionalTopicArn,
@@ -278,22 +300,17 @@ export class ServiceAlarms extends pulumi.ComponentResource {
     });
   }
 
-  /** Names that must be unique in the account without Pulumi's random suffix carry the stack's name. */
-  private stackScopedName(role: keyof ServiceAlarmsChildren & string, instance?: string): string {
-    return `${this.children.name(role, instance)}-${pulumi.getStack()}`;
-  }
-
   private alarmGroup(place: AlarmPlace, region: string | undefined, args: ServiceAlarmsArgs): AlarmGroup {
     const existing = args.topicArns?.[place];
-    const topicArn = existing ? pulumi.output(existing) : this.createTopic(place, region, args.emails ?? []);
-    return { place, region, topicArn, alarms: [] };
+    const topic = existing ? undefined : this.createTopic(place, region, args.emails ?? []);
+    return { place, region, topic, topicArn: topic ? topic.arn : pulumi.output(existing!), alarms: [] };
   }
 
   /**
    * A topic encrypted with its own customer-managed key: CloudWatch cannot publish to a topic under
    * the AWS-managed SNS key, whose policy nobody can extend to `cloudwatch.amazonaws.com`.
    */
-  private createTopic(place: AlarmPlace, region: string | undefined, emails: string[]): pulumi.Output<string> {
+  private createTopic(place: AlarmPlace, region: string | undefined, emails: string[]): aws.sns.Topic {
     const key = this.children.create(
       aws.kms.Key,
       "topicKey",
@@ -312,7 +329,7 @@ export class ServiceAlarms extends pulumi.ComponentResource {
     for (const email of emails) {
       this.children.create(aws.sns.TopicSubscription, "subscription", { topic: topic.arn, protocol: "email", endpoint: email, region }, {}, `${place}-${email}`);
     }
-    return topic.arn;
+    return topic;
   }
 
   /**
@@ -502,7 +519,7 @@ export class ServiceAlarms extends pulumi.ComponentResource {
       aws.cloudwatch.CompositeAlarm,
       "serviceUnhealthy",
       {
-        alarmName: this.stackScopedName("serviceUnhealthy", group.place),
+        alarmName: stackScopedName(this.children.name("serviceUnhealthy", group.place)),
         alarmDescription: `Service unhealthy: at least one of its ${group.place} alarms is firing. The dashboard shows which.`,
         alarmRule,
         alarmActions: [group.topicArn],

@@ -31,7 +31,8 @@ function kebabCase(role: string): string {
 export class ChildFactory<Children> {
   constructor(
     private readonly parent: pulumi.ComponentResource,
-    private readonly parentName: string,
+    /** The component's name, which begins every child's name. */
+    readonly parentName: string,
     private readonly transforms: Transforms<Children> = {},
   ) {}
 

@@ -32,3 +32,5 @@ export function signUrl(options: SignUrlOptions): string {
   const path = signPath({ preset: options.preset, key: options.key, exp: now + options.ttlSeconds, kid }, keyText, nodeHmac);
   return options.baseUrl.replace(/\/+$/, "") + path;
 }
+
+export { type Keyring, parseKeyring } from "./keyring";

@@ -1,5 +1,6 @@
+import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { buildSync } from "esbuild";
+import { packageRoot } from "../components/package-root";
 import { isOutputFormat } from "../core/formats";
 import { isValidPresetName } from "../core/url-signing";
 import type { EdgeSettings } from "./viewer-request";
@@ -41,14 +42,18 @@ function checkSettings(settings: EdgeSettings): void {
   }
 }
 
+/** Where `npm pack` puts the prebuilt template, relative to the package root. */
+export const EDGE_FUNCTION_TEMPLATE_FILE = join("dist", "edge-fn", "viewer-request.js");
+
+/** The one identifier of the template that stands for the stack's settings. */
+const SETTINGS_PLACEHOLDER = "RENDORIX_EDGE_SETTINGS";
+
 /**
- * The code of the viewer-request CloudFront Function (`cloudfront-js-2.0`) for a stack's presets and
- * URL lifetime. Synchronous, so a Pulumi component can call it while it builds its resources. Keys
- * are not in the code: the function reads them from its KeyValueStore.
- * @throws Error when the settings are invalid or the code would exceed CloudFront's 10 KB limit.
+ * The bundled function with its settings still a free identifier. Built by esbuild, which only the
+ * repository has: the published package ships this text, built when it is packed.
  */
-export function buildEdgeFunctionCode(settings: EdgeSettings): string {
-  checkSettings(settings);
+export function buildEdgeFunctionTemplate(): string {
+  const { buildSync } = require("esbuild") as typeof import("esbuild");
   const result = buildSync({
     entryPoints: [join(__dirname, "cloudfront-function.ts")],
     bundle: true,
@@ -58,9 +63,6 @@ export function buildEdgeFunctionCode(settings: EdgeSettings): string {
     platform: "neutral",
     target: "es5",
     supported: RUNTIME_SYNTAX,
-    define: {
-      RENDORIX_EDGE_SETTINGS: JSON.stringify({ presets: settings.presets, maxUrlLifetimeSeconds: settings.maxUrlLifetimeSeconds }),
-    },
     // Identifiers stay readable, and `handler` keeps the name the runtime calls.
     minifyWhitespace: true,
     minifySyntax: true,
@@ -76,7 +78,33 @@ export function buildEdgeFunctionCode(settings: EdgeSettings): string {
   if (script === bundle || !/(^|[;}])async function handler\(/.test(script)) {
     throw new Error("Edge function build: the bundle does not end in exports around a top-level async function handler");
   }
-  const code = RUNTIME_IMPORTS + script + "\n";
+  if (script.split(SETTINGS_PLACEHOLDER).length !== 2) {
+    throw new Error(`Edge function build: expected ${SETTINGS_PLACEHOLDER} exactly once in the bundle`);
+  }
+  return RUNTIME_IMPORTS + script + "\n";
+}
+
+/** Running from the TypeScript sources the template is built now; compiled, it is the packed file. */
+function loadTemplate(): string {
+  if (__filename.endsWith(".ts")) return buildEdgeFunctionTemplate();
+  const file = join(packageRoot(), EDGE_FUNCTION_TEMPLATE_FILE);
+  if (!existsSync(file)) throw new Error(`The CloudFront Function code is missing from ${file}: the package was not packed with \`npm pack\`.`);
+  return readFileSync(file, "utf8");
+}
+
+let template: string | undefined;
+
+/**
+ * The code of the viewer-request CloudFront Function (`cloudfront-js-2.0`) for a stack's presets and
+ * URL lifetime. Synchronous, so a Pulumi component can call it while it builds its resources. Keys
+ * are not in the code: the function reads them from its KeyValueStore.
+ * @throws Error when the settings are invalid or the code would exceed CloudFront's 10 KB limit.
+ */
+export function buildEdgeFunctionCode(settings: EdgeSettings): string {
+  checkSettings(settings);
+  template ??= loadTemplate();
+  const embedded = JSON.stringify({ presets: settings.presets, maxUrlLifetimeSeconds: settings.maxUrlLifetimeSeconds });
+  const code = template.replace(SETTINGS_PLACEHOLDER, () => embedded);
   const bytes = Buffer.byteLength(code, "utf8");
   if (bytes > MAX_FUNCTION_CODE_BYTES) {
     throw new Error(`Edge function build: ${bytes} bytes of code, over CloudFront's limit of ${MAX_FUNCTION_CODE_BYTES}; use fewer presets`);

@@ -52,7 +52,7 @@ interface HmacRuntime {
 // the bundle, so these two names are bound by the final script, not by this module.
 declare const cf: { kvs(): KeyValueStoreHandle };
 declare const crypto: HmacRuntime;
-/** Replaced by `build.ts` with the stack's presets and URL lifetime. */
+/** Replaced by `build.ts` with the stack's presets and URL lifetime when a stack is deployed. */
 declare const RENDORIX_EDGE_SETTINGS: EdgeSettings;
 
 async function keyTextFromStore(kid: string): Promise<string | undefined> {

@@ -19,7 +19,7 @@ const FIXED_MTIME = new Date("2026-01-01T00:00:00Z");
 
 function sharpVersion(): string {
   const manifest = JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8"));
-  return manifest.dependencies.sharp;
+  return manifest.devDependencies.sharp;
 }
 
 function filesBelow(dir: string): string[] {

@@ -50,6 +50,6 @@ describe("npm run check", function () {
     const result = await check("--stack", "staging");
     assert.equal(result.code, 2);
     assert.match(result.stderr, /No stack file .*Pulumi\.staging\.yaml/);
-    assert.match(result.stderr, /usage: npm run check/);
+    assert.match(result.stderr, /usage: rendorix-check --stack/);
   });
 });

@@ -1,6 +1,7 @@
 import { strict as assert } from "node:assert";
 import { join } from "node:path";
 import type { CapturedProgram } from "../../check/model";
+import { defaultImageFunctionCode } from "../../components/image-edge";
 import { captureStack, dependsThrough, onlyResourceOfType, PROJECT_DIR, resourcesOfType } from "../support/program";
 
 const programs = join(PROJECT_DIR, "tests/fixtures/programs");
@@ -74,7 +75,7 @@ describe("ImageEdge for another team", function () {
     );
   });
 
-  it("says to run npm run build when the Lambda bundle is missing", async () => {
-    await assert.rejects(captureStack("dev", "preview", join(programs, "edge-without-bundle/index.ts")), /bundle is missing .*run `npm run build` first/);
+  it("says to run npm run build when the Lambda bundle is missing", () => {
+    assert.throws(() => defaultImageFunctionCode(join(PROJECT_DIR, "no-such-package")), /image-fn\.zip is missing: run `npm run build` first/);
   });
 });

@@ -203,7 +203,7 @@ describe("ServiceAlarms on the image edge", function () {
           for (const alarm of watched) assert.ok(dependsThrough(composite, "alarmRule", alarm), `${composite.name} watches ${alarm.name}`);
           assert.equal(String(composite.inputs.alarmRule).split(" OR ").length, watched.length);
           assert.match(String(composite.inputs.alarmRule), /^ALARM\("[^"]+"\)( OR ALARM\("[^"]+"\))*$/);
-          assert.equal(composite.inputs.alarmName, `rendorix-service-unhealthy-${region === CLOUDFRONT_REGION ? "global" : "regional"}-${stack}`);
+          assert.equal(composite.inputs.alarmName, `rendorix-${stack}-rendorix-service-unhealthy-${region === CLOUDFRONT_REGION ? "global" : "regional"}`);
           const [topicArn] = composite.inputs.alarmActions as string[];
           const topic = resourcesOfType(program(), TOPIC).find((candidate) => dependsThrough(composite, "alarmActions", candidate));
           assert.ok(topic, `${composite.name} notifies a topic of the stack`);
@@ -265,8 +265,8 @@ describe("ServiceAlarms on the image edge", function () {
 
       it("draws every alarmed series in its region on one dashboard, with every alarm's state", () => {
         const dashboard = onlyResourceOfType(program(), "aws:cloudwatch/dashboard:Dashboard");
-        assert.equal(dashboard.inputs.dashboardName, `rendorix-dashboard-${stack}`);
-        assert.equal(program().outputs.dashboardUrl, `https://console.aws.amazon.com/cloudwatch/home?region=${STACK_REGION}#dashboards/dashboard/rendorix-dashboard-${stack}`);
+        assert.equal(dashboard.inputs.dashboardName, `rendorix-${stack}-rendorix-dashboard`);
+        assert.equal(program().outputs.dashboardUrl, `https://console.aws.amazon.com/cloudwatch/home?region=${STACK_REGION}#dashboards/dashboard/rendorix-${stack}-rendorix-dashboard`);
         const widgets = JSON.parse(String(dashboard.inputs.dashboardBody)).widgets as { type: string; properties: Record<string, unknown> }[];
         const alarms = [...metricAlarms(), ...resourcesOfType(program(), COMPOSITE_ALARM)];
         const [statusWidget] = widgets.filter((widget) => widget.type === "alarm");

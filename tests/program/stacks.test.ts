@@ -196,8 +196,8 @@ describe("the program under mocks", function () {
     const [dev, prod] = STACKS.map((stack) => captured[stack].update);
     assert.notEqual(dev.outputs.hostname, prod.outputs.hostname);
     const secretName = (program: CapturedProgram) => onlyResourceOfType(program, "aws:secretsmanager/secret:Secret").inputs.name;
-    assert.equal(secretName(dev), "rendorix/dev/url-signing-keyring");
-    assert.equal(secretName(prod), "rendorix/prod/url-signing-keyring");
+    assert.equal(secretName(dev), "rendorix/dev/rendorix/url-signing-keyring");
+    assert.equal(secretName(prod), "rendorix/prod/rendorix/url-signing-keyring");
   });
 
   it("makes prod stricter: protected stateful resources, reserved concurrency, longer log retention", () => {

@@ -2,14 +2,14 @@ import { existsSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { captureProgram, readStackConfigFile } from "../../check/capture";
 import type { CapturedProgram, CapturedResource, CheckMode } from "../../check/model";
-import { DEFAULT_IMAGE_FUNCTION_BUNDLE } from "../../components/image-edge";
+import { IMAGE_FUNCTION_ZIP } from "../../components/image-edge";
 import { bundleImageFunction } from "../../tools/bundle-image-fn";
 
 export const PROJECT_DIR = resolve(__dirname, "../..");
 
 /** The program needs the Lambda bundle `npm run build` makes; build it once when a fresh clone lacks it. */
 export async function ensureImageFunctionBundle(): Promise<void> {
-  if (!existsSync(join(DEFAULT_IMAGE_FUNCTION_BUNDLE, "node_modules", "sharp"))) await bundleImageFunction(DEFAULT_IMAGE_FUNCTION_BUNDLE);
+  if (!existsSync(join(PROJECT_DIR, IMAGE_FUNCTION_ZIP))) await bundleImageFunction(join(PROJECT_DIR, "dist", "image-fn"));
 }
 
 const PROGRAM = join(PROJECT_DIR, "index.ts");
