@@ -7,7 +7,7 @@
 import { join } from "node:path";
 
 /** The mandatory policies the corpus measures. */
-export const CORPUS_POLICIES = ["no-public-buckets", "required-alarms"] as const;
+export const CORPUS_POLICIES = ["no-public-buckets", "no-shared-hmac-secrets", "required-alarms"] as const;
 export type CorpusPolicy = (typeof CORPUS_POLICIES)[number];
 
 export const CORPUS_DIR = __dirname;
@@ -19,7 +19,7 @@ export interface CorpusProgram {
   stack?: string;
   /** A `--policy-pack-config` object. */
   policyConfig?: Record<string, unknown>;
-  /** The policies the deployed program really violates: a bucket anyone can read or write, a resource no alarm can watch. */
+  /** The policies the deployed program really violates: a bucket anyone can read or write, a signing key shared between stacks or readers of the code, a resource no alarm can watch. */
   violates: CorpusPolicy[];
   /** The mandatory policies the pack reports, by mode; where they differ from `violates` the README counts the miss. */
   expected: { preview: CorpusPolicy[]; update: CorpusPolicy[] };
@@ -27,6 +27,7 @@ export interface CorpusProgram {
 
 const PUBLIC: CorpusPolicy = "no-public-buckets";
 const ALARMS: CorpusPolicy = "required-alarms";
+const KEYS: CorpusPolicy = "no-shared-hmac-secrets";
 const both = (...policies: CorpusPolicy[]) => ({ preview: policies, update: policies });
 
 export const CORPUS: readonly CorpusProgram[] = [
@@ -65,6 +66,10 @@ export const CORPUS: readonly CorpusProgram[] = [
   // A distribution's id and ARN are both unknown during preview and both come from it: only the update tells them apart.
   { name: "cloudfront-alarms-by-arn", violates: [ALARMS], expected: { preview: [], update: [ALARMS] } },
   { name: "cloudfront-alarms-stack-region", violates: [ALARMS], expected: both(ALARMS) },
+  { name: "keyring-random-bytes", violates: [], expected: both() },
+  { name: "keyring-literal", violates: [KEYS], expected: both(KEYS) },
+  { name: "keyring-from-config", violates: [KEYS], expected: both(KEYS) },
+  { name: "keyring-shared-name", violates: [KEYS], expected: both(KEYS) },
 ];
 
 export function programPath(program: CorpusProgram): string {

@@ -143,3 +143,13 @@ export function originAccessControl(name: string, bucket: aws.s3.Bucket): aws.cl
   });
   return cdn;
 }
+
+/**
+ * A Secrets Manager secret holding URL-signing keys, tagged as the pack's keyring marker says, with
+ * a version whose value is `secretString`.
+ */
+export function signingKeyring(name: string, secretName: string, secretString: pulumi.Input<string>): aws.secretsmanager.Secret {
+  const secret = new aws.secretsmanager.Secret(name, { name: secretName, tags: { "rendorix:purpose": "url-signing-keyring" } });
+  new aws.secretsmanager.SecretVersion(`${name}-version`, { secretId: secret.id, secretString });
+  return secret;
+}
