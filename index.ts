@@ -7,11 +7,16 @@ import * as pulumi from "@pulumi/pulumi";
 import { ImageEdge } from "./components/image-edge";
 import { LambdaCanary } from "./components/lambda-canary";
 import { ServiceAlarms } from "./components/service-alarms";
+import { ownershipTags, permissionsBoundaryArn } from "./deploy/ownership";
 import { CONFIG_NAMESPACE, readStackConfig } from "./stack-config";
 
 const config = new pulumi.Config(CONFIG_NAMESPACE);
 const settings = readStackConfig((key) => config.get(key));
-const tags = { service: "rendorix", environment: pulumi.getStack() };
+const tags = ownershipTags(pulumi.getStack());
+// Made by the bootstrap; the deploy role may create no role without it.
+const permissionsBoundary = pulumi
+  .all([aws.getPartitionOutput().partition, aws.getCallerIdentityOutput().accountId])
+  .apply(([partition, accountId]) => permissionsBoundaryArn(partition, accountId, pulumi.getStack()));
 
 const edge = new ImageEdge("rendorix", {
   signingKeys: settings.signingKeys,
@@ -25,6 +30,7 @@ const edge = new ImageEdge("rendorix", {
   priceClass: settings.priceClass,
   protect: settings.protect,
   gradualRollout: true,
+  permissionsBoundary,
   tags,
 });
 
@@ -48,7 +54,7 @@ const alarms = new ServiceAlarms("rendorix", {
   tags,
 });
 
-const canary = new LambdaCanary("rendorix", { rollbackAlarms: alarms.regionalAlarmNames, tags });
+const canary = new LambdaCanary("rendorix", { rollbackAlarms: alarms.regionalAlarmNames, permissionsBoundary, tags });
 
 export const hostname = edge.hostname;
 export const baseUrl = edge.baseUrl;

@@ -187,6 +187,11 @@ export interface ImageEdgeArgs {
    */
   gradualRollout?: boolean;
   /**
+   * Permissions boundary of the image Lambda's role, when the account requires one on new roles.
+   * @default none
+   */
+  permissionsBoundary?: pulumi.Input<string>;
+  /**
    * Tags on every taggable child.
    * @default {}
    */
@@ -383,7 +388,9 @@ export class ImageEdge extends pulumi.ComponentResource {
         name: secretName,
         description: "URL-signing keyring (url-signing-v1); keys generated in this stack",
         kmsKeyId: args.kmsKeyArn,
-        recoveryWindowInDays: this.protect ? 30 : 7,
+        // Unprotected stacks are destroyed and created again (dev): without a recovery window the
+        // name is free at once, so the next `pulumi up` can create the keyring under it.
+        recoveryWindowInDays: this.protect ? 30 : 0,
         tags: { ...this.tags, [KEYRING_TAG]: KEYRING_PURPOSE },
       },
       protect,
@@ -424,6 +431,7 @@ export class ImageEdge extends pulumi.ComponentResource {
     });
     const role = this.children.create(aws.iam.Role, "imageFunctionRole", {
       assumeRolePolicy: serviceTrustPolicy("lambda.amazonaws.com"),
+      permissionsBoundary: args.permissionsBoundary,
       tags: this.tags,
     });
     this.children.create(aws.iam.RolePolicy, "imageFunctionPolicy", {
@@ -622,11 +630,13 @@ export class ImageEdge extends pulumi.ComponentResource {
       region: US_EAST_1,
       logType: "ACCESS_LOGS",
       resourceArn: distribution.arn,
+      tags: this.tags,
     });
     const destination = this.children.create(aws.cloudwatch.LogDeliveryDestination, "accessLogDestination", {
       region: US_EAST_1,
       outputFormat: "parquet",
       deliveryDestinationConfiguration: { destinationResourceArn: bucket.arn },
+      tags: this.tags,
     });
     const policy = this.children.create(aws.s3.BucketPolicy, "logsPolicy", {
       bucket: bucket.id,
@@ -639,7 +649,7 @@ export class ImageEdge extends pulumi.ComponentResource {
     this.children.create(
       aws.cloudwatch.LogDelivery,
       "accessLogDelivery",
-      { region: US_EAST_1, deliverySourceName: source.name, deliveryDestinationArn: destination.arn },
+      { region: US_EAST_1, deliverySourceName: source.name, deliveryDestinationArn: destination.arn, tags: this.tags },
       { dependsOn: [policy] },
     );
   }

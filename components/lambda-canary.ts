@@ -31,6 +31,11 @@ export interface LambdaCanaryArgs {
    */
   deploymentConfigName?: pulumi.Input<string>;
   /**
+   * Permissions boundary of the CodeDeploy service role.
+   * @default none
+   */
+  permissionsBoundary?: pulumi.Input<string>;
+  /**
    * Tags on every taggable child.
    * @default {}
    */
@@ -66,6 +71,7 @@ export class LambdaCanary extends pulumi.ComponentResource {
     const application = children.create(aws.codedeploy.Application, "application", { computePlatform: "Lambda", tags });
     const role = children.create(aws.iam.Role, "serviceRole", {
       assumeRolePolicy: serviceTrustPolicy("codedeploy.amazonaws.com"),
+      permissionsBoundary: args.permissionsBoundary,
       tags,
     });
     // The limited policy lets CodeDeploy move aliases and read alarms, without the S3 access of the full one.

@@ -2,15 +2,16 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { policyDocument } from "../../components/policy-documents";
 import { ChildFactory, type Transforms } from "../../components/transform";
+import { DELIVERY_PATH, PROGRAM_PREFIX, permissionsBoundaryArn, permissionsBoundaryName } from "../ownership";
 import {
-  DELIVERY_ROLE_PATH,
+  boundaryStatements,
+  DEPLOY_AREAS,
   type DeliveryScope,
-  deployStatements,
+  deployPolicies,
   deploySubjects,
   GITHUB_OIDC_AUDIENCE,
   GITHUB_OIDC_HOST,
   githubTrustPolicy,
-  PROGRAM_PREFIX,
   previewStatements,
   previewSubjects,
   tlsOnlyBucketPolicy,
@@ -28,10 +29,12 @@ export interface DeliveryFoundationChildren {
   stateLifecycle: aws.s3.BucketLifecycleConfigurationArgs;
   statePolicy: aws.s3.BucketPolicyArgs;
   githubOidcProvider: aws.iam.OpenIdConnectProviderArgs;
+  permissionsBoundary: aws.iam.PolicyArgs;
   previewRole: aws.iam.RoleArgs;
   previewPolicy: aws.iam.RolePolicyArgs;
   deployRole: aws.iam.RoleArgs;
-  deployPolicy: aws.iam.RolePolicyArgs;
+  deployPolicy: aws.iam.PolicyArgs;
+  deployPolicyAttachment: aws.iam.RolePolicyAttachmentArgs;
 }
 
 export interface DeliveryFoundationArgs {
@@ -58,6 +61,12 @@ export interface DeliveryFoundationArgs {
    */
   hostedZoneIds?: string[];
   /**
+   * The stack may be destroyed and created again (dev): the deploy role may empty the program's
+   * buckets and delete the keyring without a recovery window. Off, it may do neither.
+   * @default false
+   */
+  allowDestroy?: boolean;
+  /**
    * Days a replaced or deleted state file stays recoverable.
    * @default 90
    */
@@ -76,7 +85,8 @@ export interface DeliveryFoundationArgs {
  * state bucket for Pulumi's self-managed backend (which locks with objects under `.pulumi/locks/`),
  * a KMS key and alias for the stack's `awskms://` secrets provider, GitHub's OIDC provider, and two
  * roles for GitHub Actions: one that previews (read-only) and one that deploys, bound to the
- * stack's GitHub environment. The state bucket and the key are protected from deletion.
+ * stack's GitHub environment, and the permissions boundary every role the program creates carries.
+ * The state bucket and the key are protected from deletion.
  */
 export class DeliveryFoundation extends pulumi.ComponentResource {
   public readonly stateBucketName: pulumi.Output<string>;
@@ -86,6 +96,8 @@ export class DeliveryFoundation extends pulumi.ComponentResource {
   public readonly secretsProvider: pulumi.Output<string>;
   public readonly previewRoleArn: pulumi.Output<string>;
   public readonly deployRoleArn: pulumi.Output<string>;
+  /** The boundary the program's roles must name (`permissionsBoundaryArn` in `deploy/ownership.ts`). */
+  public readonly permissionsBoundaryArn: pulumi.Output<string>;
 
   constructor(name: string, args: DeliveryFoundationArgs, opts?: pulumi.ComponentResourceOptions) {
     super("rendorix:bootstrap:DeliveryFoundation", name, {}, opts);
@@ -137,45 +149,73 @@ export class DeliveryFoundation extends pulumi.ComponentResource {
         ? pulumi.output(`arn:aws:iam::${args.accountId}:oidc-provider/${GITHUB_OIDC_HOST}`)
         : children.create(aws.iam.OpenIdConnectProvider, "githubOidcProvider", { url: `https://${GITHUB_OIDC_HOST}`, clientIdLists: [GITHUB_OIDC_AUDIENCE], tags }).arn;
 
-    const scope: pulumi.Output<DeliveryScope> = pulumi.all([bucket.arn, key.arn]).apply(([stateBucketArn, stateKeyArn]) => ({
+    const boundaryName = permissionsBoundaryName(args.environment);
+    const scopeOf = (stateBucketArn: string, stateKeyArn: string): DeliveryScope => ({
       accountId: args.accountId,
       environment: args.environment,
       stateBucketArn,
       stateKeyArn,
       stateKeyAliasArn: `arn:aws:kms:${args.region}:${args.accountId}:${keyAliasName}`,
+      permissionsBoundaryArn: permissionsBoundaryArn("aws", args.accountId, args.environment),
       hostedZoneIds: args.hostedZoneIds ?? [],
-    }));
+      allowDestroy: args.allowDestroy ?? false,
+    });
+    const scope = pulumi.all([bucket.arn, key.arn]).apply(([bucketArn, keyArn]) => scopeOf(bucketArn, keyArn));
+    const boundary = children.create(aws.iam.Policy, "permissionsBoundary", {
+      name: boundaryName,
+      path: DELIVERY_PATH,
+      description: `Most that any role of the ${PROGRAM_PREFIX} ${args.environment} stack may do`,
+      policy: scope.apply((s) => policyDocument(boundaryStatements(s))),
+      tags,
+    });
     const roleName = (purpose: string) => `github-${PROGRAM_PREFIX}-${args.environment}-${purpose}`;
     const previewRole = children.create(aws.iam.Role, "previewRole", {
       name: roleName("preview"),
-      path: DELIVERY_ROLE_PATH,
+      path: DELIVERY_PATH,
       description: `GitHub Actions previews of the ${args.environment} stack (read-only)`,
-      assumeRolePolicy: oidcProviderArn.apply((arn) => githubTrustPolicy(arn, previewSubjects(args.githubRepository))),
+      assumeRolePolicy: oidcProviderArn.apply((arn) => githubTrustPolicy(arn, previewSubjects(args.githubRepository, args.environment))),
       maxSessionDuration: 3600,
       tags,
     });
     children.create(aws.iam.RolePolicy, "previewPolicy", { role: previewRole.id, policy: scope.apply((s) => policyDocument(previewStatements(s))) });
     const deployRole = children.create(aws.iam.Role, "deployRole", {
       name: roleName("deploy"),
-      path: DELIVERY_ROLE_PATH,
+      path: DELIVERY_PATH,
       description: `GitHub Actions deploys of the ${args.environment} stack, from its GitHub environment only`,
       assumeRolePolicy: oidcProviderArn.apply((arn) => githubTrustPolicy(arn, deploySubjects(args.githubRepository, args.environment))),
       maxSessionDuration: 3600,
       tags,
     });
-    children.create(aws.iam.RolePolicy, "deployPolicy", { role: deployRole.id, policy: scope.apply((s) => policyDocument(deployStatements(s))) });
+    for (const area of DEPLOY_AREAS) {
+      const policy = children.create(
+        aws.iam.Policy,
+        "deployPolicy",
+        {
+          name: `${roleName("deploy")}-${area}`,
+          path: DELIVERY_PATH,
+          description: `Deploys of the ${args.environment} stack: the ${area} part`,
+          policy: scope.apply((s) => policyDocument(deployPolicies(s)[area])),
+          tags,
+        },
+        {},
+        area,
+      );
+      children.create(aws.iam.RolePolicyAttachment, "deployPolicyAttachment", { role: deployRole.name, policyArn: policy.arn }, {}, area);
+    }
 
     this.stateBucketName = bucket.bucket;
     this.backendUrl = pulumi.interpolate`s3://${bucket.bucket}?region=${args.region}&awssdk=v2`;
     this.secretsProvider = pulumi.output(`awskms://${keyAliasName}?region=${args.region}`);
     this.previewRoleArn = previewRole.arn;
     this.deployRoleArn = deployRole.arn;
+    this.permissionsBoundaryArn = boundary.arn;
     this.registerOutputs({
       stateBucketName: this.stateBucketName,
       backendUrl: this.backendUrl,
       secretsProvider: this.secretsProvider,
       previewRoleArn: this.previewRoleArn,
       deployRoleArn: this.deployRoleArn,
+      permissionsBoundaryArn: this.permissionsBoundaryArn,
     });
   }
 }

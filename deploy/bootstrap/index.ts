@@ -3,6 +3,7 @@
  * (README, "Stacks and delivery"). The stack name is the environment it serves: `dev` or `prod`.
  */
 import * as pulumi from "@pulumi/pulumi";
+import { PROGRAM_PREFIX } from "../ownership";
 import { DeliveryFoundation } from "./delivery-foundation";
 
 const REPOSITORY = /^[A-Za-z0-9-]+\/[A-Za-z0-9._-]+$/;
@@ -31,7 +32,9 @@ const foundation = new DeliveryFoundation(`rendorix-${environment}-delivery`, {
   region,
   createGithubOidcProvider: config.getBoolean("createGithubOidcProvider") ?? true,
   hostedZoneIds,
-  tags: { service: "rendorix", purpose: "delivery", environment },
+  allowDestroy: config.getBoolean("allowDestroy") ?? false,
+  // Not the program's tags: the deploy role's tag-scoped grants must not reach these.
+  tags: { service: `${PROGRAM_PREFIX}-delivery`, environment },
 });
 
 export const stateBucketName = foundation.stateBucketName;
@@ -39,6 +42,7 @@ export const loginCommand = pulumi.interpolate`pulumi login '${foundation.backen
 export const stackInitCommand = pulumi.interpolate`pulumi stack init ${environment} --secrets-provider '${foundation.secretsProvider}'`;
 export const previewRoleArn = foundation.previewRoleArn;
 export const deployRoleArn = foundation.deployRoleArn;
+export const permissionsBoundaryArn = foundation.permissionsBoundaryArn;
 const prefix = `RENDORIX_${environment.toUpperCase()}`;
 /** The repository variables the workflows read: `gh variable set NAME --body VALUE` for each. */
 export const githubVariables = pulumi.all([foundation.backendUrl, foundation.previewRoleArn, foundation.deployRoleArn]).apply(([backendUrl, previewRole, deployRole]) => ({

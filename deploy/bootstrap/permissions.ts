@@ -1,16 +1,27 @@
 /**
- * The IAM documents of the delivery roles: who may assume them (one GitHub repository, and for
- * deploys one GitHub environment) and what they may do (the state, and the resources the Rendorix
- * program manages — named `rendorix-…` by the program — nothing else).
+ * The IAM documents of the delivery roles: who may assume them (one GitHub repository; deploys from
+ * one GitHub environment, prod previews from `main` only) and what they may do (the state, and the
+ * resources the Rendorix program manages — named `rendorix-…` or tagged as the stack's by the
+ * program, see `deploy/ownership.ts` — nothing else), plus the permissions boundary every role the
+ * program creates must carry.
+ *
+ * AWS's Service Authorization Reference decides the shape of each statement: actions with no
+ * resource type ("wildcard-only", e.g. every CloudFront create) are granted on `"*"` and narrowed
+ * by `aws:RequestTag` where the action takes it; everything else is granted on ARN patterns, and
+ * changes to resources whose ARN carries a random id (distributions, key-value stores, KMS keys,
+ * log deliveries, certificates) are narrowed by `aws:ResourceTag`.
+ * https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazoncloudfront.html
+ * https://docs.aws.amazon.com/IAM/latest/UserGuide/access_iam-tags.html
  */
 import { denyInsecureTransport, policyDocument } from "../../components/policy-documents";
+import { DELIVERY_PATH, ownershipTags, PROGRAM_PREFIX } from "../ownership";
 
-/** Prefix of every resource name the Rendorix program gives (`new ImageEdge("rendorix", …)`). */
-export const PROGRAM_PREFIX = "rendorix";
 export const GITHUB_OIDC_HOST = "token.actions.githubusercontent.com";
 export const GITHUB_OIDC_AUDIENCE = "sts.amazonaws.com";
-/** IAM path of the delivery roles; outside every ARN pattern the roles may change. */
-export const DELIVERY_ROLE_PATH = "/delivery/";
+/** The one branch that deploys; prod previews run only on it. */
+export const DEPLOY_BRANCH = "main";
+
+type Condition = Record<string, Record<string, string | string[] | boolean>>;
 
 export interface PolicyStatement {
   Sid: string;
@@ -19,7 +30,7 @@ export interface PolicyStatement {
   Principal?: string;
   Action: string[];
   Resource: string[];
-  Condition?: Record<string, Record<string, string | string[]>>;
+  Condition?: Condition;
 }
 
 export interface DeliveryScope {
@@ -29,8 +40,12 @@ export interface DeliveryScope {
   stateBucketArn: string;
   stateKeyArn: string;
   stateKeyAliasArn: string;
+  /** The managed policy every role the deploy role creates or changes must carry as its boundary. */
+  permissionsBoundaryArn: string;
   /** Route 53 zones the program writes its alias and validation records in. */
   hostedZoneIds: string[];
+  /** The stack may be destroyed: buckets are emptied (`forceDestroy`) and the keyring deleted without recovery. */
+  allowDestroy: boolean;
 }
 
 /** Only GitHub Actions runs of `repository` whose token subject is one of `subjects` may assume the role. */
@@ -50,37 +65,98 @@ export function githubTrustPolicy(oidcProviderArn: string, subjects: string[]): 
   });
 }
 
-/** Token subjects of the deploy jobs: the stack's GitHub environment (required reviewers on `prod`). */
+/**
+ * Token subjects of the deploy jobs: the stack's GitHub environment. GitHub issues this subject to
+ * any job that names the environment, so the environment's deployment-branch rule (main only) and,
+ * on prod, its required reviewers are what keep other branches out (README, "Stacks and delivery").
+ */
 export function deploySubjects(repository: string, environment: string): string[] {
   return [`repo:${repository}:environment:${environment}`];
 }
 
-/** Token subjects of the preview jobs: pull requests, and the plan made on `main` before an approval. */
-export function previewSubjects(repository: string): string[] {
-  return [`repo:${repository}:pull_request`, `repo:${repository}:ref:refs/heads/main`];
+/**
+ * Token subjects of the preview jobs. The preview role can decrypt the stack's state, which holds
+ * its signing keys: code from a pull request may do that for dev only. Prod is planned on `main`.
+ */
+export function previewSubjects(repository: string, environment: string): string[] {
+  const main = `repo:${repository}:ref:refs/heads/${DEPLOY_BRANCH}`;
+  return environment === "prod" ? [main] : [`repo:${repository}:pull_request`, main];
 }
 
-/** Access to one service the program manages: what a preview reads, and what only an update does. */
-interface ServiceAccess {
+/** The deploy role's permissions come in one managed policy per area: one inline policy cannot hold them. */
+export const DEPLOY_AREAS = ["data", "edge", "compute"] as const;
+export type DeployArea = (typeof DEPLOY_AREAS)[number];
+
+/**
+ * Access to one group of the program's resources: what a preview may read (never conditioned), and
+ * what only an update does, under `condition`.
+ */
+interface Grant {
   sid: string;
-  preview: string[];
-  update: string[];
+  /** The deploy role's managed policy the grant lands in (each must stay under IAM's 6,144 characters). */
+  area: DeployArea;
+  read: string[];
+  write: string[];
   resources(scope: DeliveryScope): string[];
+  condition?(scope: DeliveryScope): Condition;
+  /** Only when the stack may be destroyed. */
+  destroyOnly?: boolean;
 }
 
-const PROGRAM_SERVICES: ServiceAccess[] = [
+function tagCondition(operator: string, key: "aws:RequestTag" | "aws:ResourceTag", scope: DeliveryScope): Condition {
+  return { [operator]: Object.fromEntries(Object.entries(ownershipTags(scope.environment)).map(([tag, value]) => [`${key}/${tag}`, value])) };
+}
+
+/** The resource carries the stack's tags. */
+const owned = (scope: DeliveryScope) => tagCondition("StringEquals", "aws:ResourceTag", scope);
+/**
+ * A create: any tags it sets are the stack's. `IfExists`, because providers create some resources
+ * untagged and tag them in a second call, which `taggedByUs` then governs.
+ */
+const createsOwned = (scope: DeliveryScope) => tagCondition("StringEqualsIfExists", "aws:RequestTag", scope);
+/** Tagging sets the stack's tags, on a resource that is new or already the stack's. */
+const taggedByUs = (scope: DeliveryScope) => ({ ...tagCondition("StringEquals", "aws:RequestTag", scope), ...tagCondition("StringEqualsIfExists", "aws:ResourceTag", scope) });
+
+const arn = (service: string, scope: DeliveryScope, resource: string, region = "*") => `arn:aws:${service}:${region}:${scope.accountId}:${resource}`;
+const cloudfront = (scope: DeliveryScope, resource: string) => arn("cloudfront", scope, resource, "");
+/** ImageEdge names its buckets `rendorix-<role>-bucket-<suffix>`; the state bucket does not match. */
+const programBuckets = `arn:aws:s3:::${PROGRAM_PREFIX}-*-bucket-*`;
+/** CloudFront resources whose ARN holds a random id, and that take tags. */
+const taggedCloudFront = (scope: DeliveryScope) => [
+  cloudfront(scope, "distribution/*"),
+  cloudfront(scope, `function/${PROGRAM_PREFIX}-*`),
+  cloudfront(scope, "key-value-store/*"),
+];
+const certificates = (scope: DeliveryScope) => [arn("acm", scope, "certificate/*", "us-east-1")];
+const programRoles = (scope: DeliveryScope) => [`arn:aws:iam::${scope.accountId}:role/${PROGRAM_PREFIX}-*`];
+const boundaryIs = (scope: DeliveryScope): Condition => ({ StringEquals: { "iam:PermissionsBoundary": scope.permissionsBoundaryArn } });
+
+const PROGRAM_GRANTS: Grant[] = [
   {
-    sid: "ProgramBuckets",
-    preview: ["s3:GetBucket*", "s3:GetAccelerateConfiguration", "s3:GetEncryptionConfiguration", "s3:GetLifecycleConfiguration", "s3:GetReplicationConfiguration", "s3:ListBucket"],
-    update: ["s3:CreateBucket", "s3:DeleteBucket", "s3:DeleteBucketPolicy", "s3:PutBucket*", "s3:PutEncryptionConfiguration", "s3:PutLifecycleConfiguration"],
-    // ImageEdge names its buckets rendorix-<role>-bucket-<suffix>; the state bucket does not match.
-    resources: () => [`arn:aws:s3:::${PROGRAM_PREFIX}-*-bucket-*`],
+    sid: "ProgramBuckets", area: "data",
+    read: ["s3:GetBucket*", "s3:GetAccelerateConfiguration", "s3:GetEncryptionConfiguration", "s3:GetLifecycleConfiguration", "s3:GetReplicationConfiguration", "s3:ListBucket"],
+    write: ["s3:CreateBucket", "s3:DeleteBucket", "s3:DeleteBucketPolicy", "s3:PutBucket*", "s3:PutEncryptionConfiguration", "s3:PutLifecycleConfiguration"],
+    resources: () => [programBuckets],
   },
   {
-    sid: "KeyringSecret",
-    preview: ["secretsmanager:DescribeSecret", "secretsmanager:GetResourcePolicy", "secretsmanager:ListSecretVersionIds"],
+    // `forceDestroy` empties a versioned bucket version by version before deleting it.
+    sid: "EmptyProgramBuckets", area: "data",
+    read: ["s3:ListBucketVersions"],
+    write: ["s3:DeleteObject", "s3:DeleteObjectVersion"],
+    resources: () => [programBuckets, `${programBuckets}/*`],
+    destroyOnly: true,
+  },
+  {
+    sid: "SmokeProbe", area: "data",
+    read: [],
+    write: ["s3:PutObject"],
+    resources: () => [`arn:aws:s3:::${PROGRAM_PREFIX}-originals-bucket-*/smoke/*`],
+  },
+  {
+    sid: "KeyringSecret", area: "data",
+    read: ["secretsmanager:DescribeSecret", "secretsmanager:GetResourcePolicy", "secretsmanager:ListSecretVersionIds"],
     // Reading the value is an update's business (refreshing versions, the smoke test), never a preview's.
-    update: [
+    write: [
       "secretsmanager:CreateSecret",
       "secretsmanager:DeleteSecret",
       "secretsmanager:GetSecretValue",
@@ -91,13 +167,12 @@ const PROGRAM_SERVICES: ServiceAccess[] = [
       "secretsmanager:UpdateSecret",
       "secretsmanager:UpdateSecretVersionStage",
     ],
-    resources: (scope) => [`arn:aws:secretsmanager:*:${scope.accountId}:secret:${PROGRAM_PREFIX}/${scope.environment}/*`],
+    resources: (scope) => [arn("secretsmanager", scope, `secret:${PROGRAM_PREFIX}/${scope.environment}/*`)],
   },
   {
-    sid: "ImageFunction",
-    preview: ["lambda:Get*", "lambda:List*"],
-    update: [
-      "lambda:AddPermission",
+    sid: "ImageFunction", area: "compute",
+    read: ["lambda:Get*", "lambda:List*"],
+    write: [
       "lambda:CreateAlias",
       "lambda:CreateFunction",
       "lambda:CreateFunctionUrlConfig",
@@ -107,7 +182,6 @@ const PROGRAM_SERVICES: ServiceAccess[] = [
       "lambda:DeleteFunctionUrlConfig",
       "lambda:PublishVersion",
       "lambda:PutFunctionConcurrency",
-      "lambda:RemovePermission",
       "lambda:TagResource",
       "lambda:UntagResource",
       "lambda:UpdateAlias",
@@ -115,109 +189,231 @@ const PROGRAM_SERVICES: ServiceAccess[] = [
       "lambda:UpdateFunctionConfiguration",
       "lambda:UpdateFunctionUrlConfig",
     ],
-    resources: (scope) => [`arn:aws:lambda:*:${scope.accountId}:function:${PROGRAM_PREFIX}-*`],
+    resources: (scope) => [arn("lambda", scope, `function:${PROGRAM_PREFIX}-*`)],
   },
   {
-    sid: "ProgramRoles",
-    preview: ["iam:GetRole", "iam:GetRolePolicy", "iam:ListAttachedRolePolicies", "iam:ListInstanceProfilesForRole", "iam:ListRolePolicies", "iam:ListRoleTags"],
-    update: ["iam:CreateRole", "iam:DeleteRole", "iam:DeleteRolePolicy", "iam:PutRolePolicy", "iam:TagRole", "iam:UntagRole", "iam:UpdateAssumeRolePolicy", "iam:UpdateRole"],
-    resources: (scope) => [`arn:aws:iam::${scope.accountId}:role/${PROGRAM_PREFIX}-*`],
+    // The only resource policy the program writes on its function lets CloudFront invoke it.
+    sid: "ImageFunctionInvokers", area: "compute",
+    read: [],
+    write: ["lambda:AddPermission", "lambda:RemovePermission"],
+    resources: (scope) => [arn("lambda", scope, `function:${PROGRAM_PREFIX}-*`)],
+    condition: () => ({ StringEquals: { "lambda:Principal": "cloudfront.amazonaws.com" } }),
   },
   {
-    sid: "Distribution",
-    preview: ["cloudfront:Describe*", "cloudfront:Get*", "cloudfront-keyvaluestore:DescribeKeyValueStore"],
-    update: [
+    // Every role the deploy role creates or changes carries the boundary, so no policy it writes
+    // can grant more than the boundary does: the way to keep it from making itself administrator.
+    // https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies_boundaries.html
+    sid: "ProgramRoles", area: "compute",
+    read: ["iam:GetRole", "iam:GetRolePolicy", "iam:ListAttachedRolePolicies", "iam:ListInstanceProfilesForRole", "iam:ListRolePolicies", "iam:ListRoleTags"],
+    write: [
+      "iam:CreateRole",
+      "iam:DeleteRole",
+      "iam:DeleteRolePolicy",
+      "iam:PutRolePermissionsBoundary",
+      "iam:PutRolePolicy",
+      "iam:UpdateAssumeRolePolicy",
+      "iam:UpdateRole",
+      "iam:UpdateRoleDescription",
+    ],
+    resources: programRoles,
+    condition: boundaryIs,
+  },
+  {
+    sid: "ProgramRoleManagedPolicies", area: "compute",
+    read: [],
+    write: ["iam:AttachRolePolicy", "iam:DetachRolePolicy"],
+    resources: programRoles,
+    condition: (scope) => ({
+      StringEquals: { "iam:PermissionsBoundary": scope.permissionsBoundaryArn },
+      ArnLike: { "iam:PolicyARN": "arn:aws:iam::aws:policy/service-role/AWSCodeDeployRoleForLambda*" },
+    }),
+  },
+  { sid: "TagProgramRoles", area: "compute", read: [], write: ["iam:TagRole"], resources: programRoles, condition: (scope) => tagCondition("StringEquals", "aws:RequestTag", scope) },
+  { sid: "UntagProgramRoles", area: "compute", read: [], write: ["iam:UntagRole"], resources: programRoles, condition: owned },
+  {
+    sid: "PassProgramRoles", area: "compute",
+    read: [],
+    write: ["iam:PassRole"],
+    resources: programRoles,
+    condition: () => ({ StringEquals: { "iam:PassedToService": ["lambda.amazonaws.com", "codedeploy.amazonaws.com"] } }),
+  },
+  {
+    sid: "CloudFrontRead", area: "edge",
+    read: ["cloudfront:Describe*", "cloudfront:Get*", "cloudfront:ListTagsForResource", "cloudfront-keyvaluestore:DescribeKeyValueStore", "cloudfront-keyvaluestore:GetKey", "cloudfront-keyvaluestore:ListKeys"],
+    write: [],
+    resources: (scope) => [cloudfront(scope, "*")],
+  },
+  {
+    sid: "CloudFrontCreateTagged", area: "edge",
+    read: [],
+    write: ["cloudfront:CreateDistribution", "cloudfront:CreateFunction", "cloudfront:CreateKeyValueStore"],
+    resources: () => ["*"],
+    condition: createsOwned,
+  },
+  {
+    // No resource type and no tags: AWS authorizes these on "*" only. The monitoring subscription's
+    // delete is wildcard-only too, so it reaches every distribution's subscription in the account.
+    sid: "CloudFrontCreateUntaggable", area: "edge",
+    read: ["cloudfront:GetMonitoringSubscription"],
+    write: [
+      "cloudfront:CreateCachePolicy",
+      "cloudfront:CreateMonitoringSubscription",
+      "cloudfront:CreateOriginAccessControl",
+      "cloudfront:CreateOriginRequestPolicy",
+      "cloudfront:CreateResponseHeadersPolicy",
+      "cloudfront:DeleteMonitoringSubscription",
+    ],
+    resources: () => ["*"],
+  },
+  {
+    sid: "CloudFrontOwned", area: "edge",
+    read: [],
+    write: [
       "cloudfront:AllowVendedLogDeliveryForResource",
-      "cloudfront:Create*",
-      "cloudfront:Delete*",
+      "cloudfront:CreateInvalidation",
+      "cloudfront:DeleteDistribution",
+      "cloudfront:DeleteFunction",
+      "cloudfront:DeleteKeyValueStore",
       "cloudfront:PublishFunction",
-      "cloudfront:TagResource",
       "cloudfront:UntagResource",
-      "cloudfront:Update*",
+      "cloudfront:UpdateDistribution",
+      "cloudfront:UpdateFunction",
+      "cloudfront:UpdateKeyValueStore",
       "cloudfront-keyvaluestore:DeleteKey",
-      "cloudfront-keyvaluestore:GetKey",
-      "cloudfront-keyvaluestore:ListKeys",
       "cloudfront-keyvaluestore:PutKey",
       "cloudfront-keyvaluestore:UpdateKeys",
     ],
-    resources: (scope) => [`arn:aws:cloudfront::${scope.accountId}:*`],
+    resources: taggedCloudFront,
+    condition: owned,
+  },
+  { sid: "CloudFrontTag", area: "edge", read: [], write: ["cloudfront:TagResource"], resources: taggedCloudFront, condition: taggedByUs },
+  {
+    // Cache, origin-request and response-headers policies and origin access controls take neither
+    // tags nor names in their ARN: the one grant here that reaches other teams' resources of a kind.
+    sid: "CloudFrontPolicies", area: "edge",
+    read: [],
+    write: [
+      "cloudfront:DeleteCachePolicy",
+      "cloudfront:DeleteOriginAccessControl",
+      "cloudfront:DeleteOriginRequestPolicy",
+      "cloudfront:DeleteResponseHeadersPolicy",
+      "cloudfront:UpdateCachePolicy",
+      "cloudfront:UpdateOriginAccessControl",
+      "cloudfront:UpdateOriginRequestPolicy",
+      "cloudfront:UpdateResponseHeadersPolicy",
+    ],
+    resources: (scope) => ["cache-policy/*", "origin-request-policy/*", "response-headers-policy/*", "origin-access-control/*"].map((kind) => cloudfront(scope, kind)),
   },
   {
-    sid: "Logs",
-    preview: ["logs:Describe*", "logs:Get*", "logs:ListTagsForResource", "logs:ListTagsLogGroup"],
-    update: [
-      "logs:CreateDelivery",
+    // The provider reads log groups only through DescribeLogGroups, which has no resource type.
+    sid: "AccountWideReads", area: "edge",
+    read: ["logs:DescribeLogGroups", "kms:ListAliases"],
+    write: [],
+    resources: () => ["*"],
+  },
+  {
+    sid: "LogGroups", area: "compute",
+    read: ["logs:ListTagsForResource", "logs:ListTagsLogGroup"],
+    write: [
       "logs:CreateLogGroup",
-      "logs:DeleteDelivery",
-      "logs:DeleteDeliveryDestination",
-      "logs:DeleteDeliveryDestinationPolicy",
-      "logs:DeleteDeliverySource",
       "logs:DeleteLogGroup",
       "logs:DeleteRetentionPolicy",
-      "logs:PutDeliveryDestination",
-      "logs:PutDeliveryDestinationPolicy",
-      "logs:PutDeliverySource",
       "logs:PutRetentionPolicy",
       "logs:TagLogGroup",
       "logs:TagResource",
       "logs:UntagLogGroup",
       "logs:UntagResource",
+    ],
+    resources: (scope) => [arn("logs", scope, `log-group:/${PROGRAM_PREFIX}/*`)],
+  },
+  {
+    sid: "LogDeliveryEnds", area: "edge",
+    read: ["logs:GetDeliveryDestination", "logs:GetDeliveryDestinationPolicy", "logs:GetDeliverySource", "logs:ListTagsForResource"],
+    write: [
+      "logs:CreateDelivery",
+      "logs:DeleteDeliveryDestination",
+      "logs:DeleteDeliveryDestinationPolicy",
+      "logs:DeleteDeliverySource",
+      "logs:PutDeliveryDestination",
+      "logs:PutDeliveryDestinationPolicy",
+      "logs:PutDeliverySource",
+      "logs:TagResource",
+      "logs:UntagResource",
       "logs:UpdateDeliveryConfiguration",
     ],
-    resources: (scope) => [
-      `arn:aws:logs:*:${scope.accountId}:log-group:/${PROGRAM_PREFIX}/*`,
-      `arn:aws:logs:*:${scope.accountId}:delivery-source:*`,
-      `arn:aws:logs:*:${scope.accountId}:delivery-destination:*`,
-      `arn:aws:logs:*:${scope.accountId}:delivery:*`,
-    ],
+    resources: (scope) => [arn("logs", scope, `delivery-source:${PROGRAM_PREFIX}-*`), arn("logs", scope, `delivery-destination:${PROGRAM_PREFIX}-*`)],
   },
+  { sid: "LogDeliveryCreate", area: "edge", read: ["logs:GetDelivery", "logs:ListTagsForResource"], write: ["logs:CreateDelivery"], resources: (scope) => [arn("logs", scope, "delivery:*")], condition: createsOwned },
   {
-    sid: "Certificate",
-    preview: ["acm:DescribeCertificate", "acm:GetCertificate", "acm:ListTagsForCertificate"],
-    update: ["acm:AddTagsToCertificate", "acm:DeleteCertificate", "acm:RemoveTagsFromCertificate", "acm:RequestCertificate"],
+    sid: "LogDeliveryOwned", area: "edge",
+    read: [],
+    write: ["logs:DeleteDelivery", "logs:UntagResource", "logs:UpdateDeliveryConfiguration"],
+    resources: (scope) => [arn("logs", scope, "delivery:*")],
+    condition: owned,
+  },
+  { sid: "LogDeliveryTag", area: "edge", read: [], write: ["logs:TagResource"], resources: (scope) => [arn("logs", scope, "delivery:*")], condition: taggedByUs },
+  { sid: "CertificateCreate", area: "edge", read: [], write: ["acm:RequestCertificate"], resources: () => ["*"], condition: createsOwned },
+  {
+    sid: "Certificates", area: "edge",
+    read: ["acm:DescribeCertificate", "acm:GetCertificate", "acm:ListTagsForCertificate"],
+    write: ["acm:DeleteCertificate", "acm:RemoveTagsFromCertificate"],
     // CloudFront takes certificates from us-east-1 only.
-    resources: (scope) => [`arn:aws:acm:us-east-1:${scope.accountId}:certificate/*`],
+    resources: certificates,
+    condition: owned,
   },
+  { sid: "CertificateTag", area: "edge", read: [], write: ["acm:AddTagsToCertificate"], resources: certificates, condition: taggedByUs },
   {
-    sid: "DnsRecords",
-    preview: ["route53:GetHostedZone", "route53:ListResourceRecordSets", "route53:ListTagsForResource"],
-    update: ["route53:ChangeResourceRecordSets"],
+    sid: "DnsRecords", area: "compute",
+    read: ["route53:GetHostedZone", "route53:ListResourceRecordSets", "route53:ListTagsForResource"],
+    write: ["route53:ChangeResourceRecordSets"],
     resources: (scope) => scope.hostedZoneIds.map((id) => `arn:aws:route53:::hostedzone/${id}`),
   },
   {
-    sid: "DnsChanges",
-    preview: [],
-    update: ["route53:GetChange"],
+    sid: "DnsChanges", area: "compute",
+    read: ["route53:GetChange"],
+    write: [],
     resources: (scope) => (scope.hostedZoneIds.length ? ["arn:aws:route53:::change/*"] : []),
   },
   {
-    sid: "Alarms",
-    preview: ["cloudwatch:DescribeAlarms", "cloudwatch:GetDashboard", "cloudwatch:ListTagsForResource"],
-    update: ["cloudwatch:DeleteAlarms", "cloudwatch:DeleteDashboards", "cloudwatch:PutCompositeAlarm", "cloudwatch:PutDashboard", "cloudwatch:PutMetricAlarm", "cloudwatch:TagResource", "cloudwatch:UntagResource"],
-    resources: (scope) => [`arn:aws:cloudwatch:*:${scope.accountId}:alarm:${PROGRAM_PREFIX}-*`, `arn:aws:cloudwatch::${scope.accountId}:dashboard/${PROGRAM_PREFIX}-*`],
+    sid: "Alarms", area: "compute",
+    read: ["cloudwatch:DescribeAlarms", "cloudwatch:GetDashboard", "cloudwatch:ListTagsForResource"],
+    write: ["cloudwatch:DeleteAlarms", "cloudwatch:DeleteDashboards", "cloudwatch:PutCompositeAlarm", "cloudwatch:PutDashboard", "cloudwatch:PutMetricAlarm", "cloudwatch:TagResource", "cloudwatch:UntagResource"],
+    resources: (scope) => [arn("cloudwatch", scope, `alarm:${PROGRAM_PREFIX}-*`), `arn:aws:cloudwatch::${scope.accountId}:dashboard/${PROGRAM_PREFIX}-*`],
   },
   {
-    sid: "AlarmTopics",
-    preview: ["sns:GetSubscriptionAttributes", "sns:GetTopicAttributes", "sns:ListSubscriptionsByTopic", "sns:ListTagsForResource"],
-    update: ["sns:CreateTopic", "sns:DeleteTopic", "sns:SetSubscriptionAttributes", "sns:SetTopicAttributes", "sns:Subscribe", "sns:TagResource", "sns:Unsubscribe", "sns:UntagResource"],
-    resources: (scope) => [`arn:aws:sns:*:${scope.accountId}:${PROGRAM_PREFIX}-*`],
+    sid: "AlarmTopics", area: "compute",
+    read: ["sns:GetSubscriptionAttributes", "sns:GetTopicAttributes", "sns:ListSubscriptionsByTopic", "sns:ListTagsForResource"],
+    write: ["sns:CreateTopic", "sns:DeleteTopic", "sns:SetSubscriptionAttributes", "sns:SetTopicAttributes", "sns:Subscribe", "sns:TagResource", "sns:Unsubscribe", "sns:UntagResource"],
+    resources: (scope) => [arn("sns", scope, `${PROGRAM_PREFIX}-*`)],
   },
+  { sid: "KeyCreate", area: "data", read: [], write: ["kms:CreateKey"], resources: () => ["*"], condition: (scope) => tagCondition("StringEquals", "aws:RequestTag", scope) },
   {
-    sid: "AlarmTopicKeys",
-    preview: ["kms:DescribeKey", "kms:GetKeyPolicy", "kms:GetKeyRotationStatus", "kms:ListResourceTags"],
-    update: ["kms:CreateAlias", "kms:DeleteAlias", "kms:EnableKeyRotation", "kms:PutKeyPolicy", "kms:ScheduleKeyDeletion", "kms:TagResource", "kms:UntagResource", "kms:UpdateAlias"],
-    resources: (scope) => [`arn:aws:kms:*:${scope.accountId}:key/*`, `arn:aws:kms:*:${scope.accountId}:alias/${PROGRAM_PREFIX}-*`],
+    sid: "Keys", area: "data",
+    read: ["kms:DescribeKey", "kms:GetKeyPolicy", "kms:GetKeyRotationStatus", "kms:ListResourceTags"],
+    write: [
+      "kms:CreateAlias",
+      "kms:DeleteAlias",
+      "kms:DisableKeyRotation",
+      "kms:EnableKeyRotation",
+      "kms:PutKeyPolicy",
+      "kms:ScheduleKeyDeletion",
+      "kms:UntagResource",
+      "kms:UpdateAlias",
+      "kms:UpdateKeyDescription",
+    ],
+    resources: (scope) => [arn("kms", scope, "key/*")],
+    condition: owned,
   },
+  { sid: "KeyTag", area: "data", read: [], write: ["kms:TagResource"], resources: (scope) => [arn("kms", scope, "key/*")], condition: taggedByUs },
+  { sid: "KeyAliases", area: "data", read: [], write: ["kms:CreateAlias", "kms:DeleteAlias", "kms:UpdateAlias"], resources: (scope) => [arn("kms", scope, `alias/${PROGRAM_PREFIX}-*`)] },
   {
-    sid: "GradualDeployment",
-    preview: ["codedeploy:Get*", "codedeploy:List*"],
-    update: [
+    sid: "GradualDeployment", area: "compute",
+    read: ["codedeploy:Get*", "codedeploy:List*"],
+    write: [
       "codedeploy:CreateApplication",
       "codedeploy:CreateDeployment",
-      "codedeploy:CreateDeploymentConfig",
       "codedeploy:CreateDeploymentGroup",
       "codedeploy:DeleteApplication",
-      "codedeploy:DeleteDeploymentConfig",
       "codedeploy:DeleteDeploymentGroup",
       "codedeploy:RegisterApplicationRevision",
       "codedeploy:StopDeployment",
@@ -226,22 +422,32 @@ const PROGRAM_SERVICES: ServiceAccess[] = [
       "codedeploy:UpdateApplication",
       "codedeploy:UpdateDeploymentGroup",
     ],
-    resources: (scope) => [
-      `arn:aws:codedeploy:*:${scope.accountId}:application:${PROGRAM_PREFIX}*`,
-      `arn:aws:codedeploy:*:${scope.accountId}:deploymentgroup:${PROGRAM_PREFIX}*`,
-      `arn:aws:codedeploy:*:${scope.accountId}:deploymentconfig:*`,
-    ],
+    resources: (scope) => [arn("codedeploy", scope, `application:${PROGRAM_PREFIX}-*`), arn("codedeploy", scope, `deploymentgroup:${PROGRAM_PREFIX}-*`)],
+  },
+  {
+    // The program uses AWS's built-in canary configurations and creates none of its own.
+    sid: "DeploymentConfigs", area: "compute",
+    read: ["codedeploy:GetDeploymentConfig"],
+    write: [],
+    resources: (scope) => [arn("codedeploy", scope, "deploymentconfig:CodeDeployDefault.Lambda*")],
   },
 ];
 
-function allow(Sid: string, Action: string[], Resource: string[], Condition?: PolicyStatement["Condition"]): PolicyStatement {
+function allow(Sid: string, Action: string[], Resource: string[], Condition?: Condition): PolicyStatement {
   return Condition ? { Sid, Effect: "Allow", Action, Resource, Condition } : { Sid, Effect: "Allow", Action, Resource };
 }
 
-function programAccess(scope: DeliveryScope, withUpdates: boolean): PolicyStatement[] {
-  return PROGRAM_SERVICES.map((service) => allow(service.sid, withUpdates ? [...service.preview, ...service.update] : service.preview, service.resources(scope))).filter(
-    (statement) => statement.Action.length > 0 && statement.Resource.length > 0,
-  );
+function deny(Sid: string, Action: string[], Resource: string[], Condition?: Condition): PolicyStatement {
+  return { ...allow(Sid, Action, Resource, Condition), Effect: "Deny" };
+}
+
+function grantsFor(scope: DeliveryScope): Grant[] {
+  return PROGRAM_GRANTS.filter((grant) => (!grant.destroyOnly || scope.allowDestroy) && grant.resources(scope).length > 0);
+}
+
+/** Drops statements left without actions. */
+function nonEmpty(statements: PolicyStatement[]): PolicyStatement[] {
+  return statements.filter((statement) => statement.Action.length > 0);
 }
 
 /** Read the state and take its lock; objects written under the bucket's KMS key need GenerateDataKey. */
@@ -258,42 +464,60 @@ function stateAccess(scope: DeliveryScope, writes: string): PolicyStatement[] {
 
 /** A preview: the state (lock included) and the program's resources read-only. */
 export function previewStatements(scope: DeliveryScope): PolicyStatement[] {
-  return [...stateAccess(scope, "locks/*"), ...programAccess(scope, false)];
+  return [...stateAccess(scope, "locks/*"), ...nonEmpty(grantsFor(scope).map((grant) => allow(grant.sid, grant.read, grant.resources(scope))))];
 }
 
-/** An update of the stack, the smoke probe upload, and never a change to the delivery foundation itself. */
-export function deployStatements(scope: DeliveryScope): PolicyStatement[] {
-  const programRoles = `arn:aws:iam::${scope.accountId}:role/${PROGRAM_PREFIX}-*`;
+/** What keeps the deploy role off the delivery foundation, whatever the grants say. */
+function guards(scope: DeliveryScope): PolicyStatement[] {
+  const delivery = [`arn:aws:iam::${scope.accountId}:role${DELIVERY_PATH}*`, `arn:aws:iam::${scope.accountId}:policy${DELIVERY_PATH}*`];
   return [
-    ...stateAccess(scope, "*"),
-    ...programAccess(scope, true),
-    allow("PassProgramRoles", ["iam:PassRole"], [programRoles], {
-      StringEquals: { "iam:PassedToService": ["lambda.amazonaws.com", "codedeploy.amazonaws.com"] },
-    }),
-    allow("AttachDeploymentRolePolicy", ["iam:AttachRolePolicy", "iam:DetachRolePolicy"], [programRoles], {
-      ArnLike: { "iam:PolicyARN": "arn:aws:iam::aws:policy/service-role/AWSCodeDeployRoleForLambda*" },
-    }),
-    // These two cannot be scoped to a resource; creating a key grants nothing by itself.
-    allow("CreateAlarmTopicKeys", ["kms:CreateKey", "kms:ListAliases"], ["*"]),
-    allow("SmokeProbe", ["s3:PutObject"], [`arn:aws:s3:::${PROGRAM_PREFIX}-originals-bucket-*/smoke/*`]),
-    {
-      Sid: "KeepDeliveryFoundation",
-      Effect: "Deny",
-      Action: ["s3:DeleteBucket", "s3:DeleteBucketPolicy", "s3:PutBucket*", "s3:PutEncryptionConfiguration", "s3:PutLifecycleConfiguration"],
-      Resource: [scope.stateBucketArn],
-    },
-    {
-      Sid: "KeepDeliveryKey",
-      Effect: "Deny",
-      Action: ["kms:CreateAlias", "kms:DeleteAlias", "kms:DisableKey", "kms:PutKeyPolicy", "kms:ScheduleKeyDeletion", "kms:UpdateAlias"],
-      Resource: [scope.stateKeyArn, scope.stateKeyAliasArn],
-    },
-    {
-      Sid: "KeepDeliveryRoles",
-      Effect: "Deny",
-      Action: ["iam:*"],
-      Resource: [`arn:aws:iam::${scope.accountId}:role${DELIVERY_ROLE_PATH}*`],
-    },
+    deny("KeepDeliveryBucket", ["s3:DeleteBucket", "s3:DeleteBucketPolicy", "s3:PutBucket*", "s3:PutEncryptionConfiguration", "s3:PutLifecycleConfiguration"], [scope.stateBucketArn]),
+    deny("KeepDeliveryKey", ["kms:CreateAlias", "kms:DeleteAlias", "kms:DisableKey", "kms:PutKeyPolicy", "kms:ScheduleKeyDeletion", "kms:UpdateAlias"], [scope.stateKeyArn, scope.stateKeyAliasArn]),
+    deny("KeepDeliveryRolesAndBoundary", ["iam:*"], delivery),
+    deny("KeepBoundaries", ["iam:DeleteRolePermissionsBoundary"], ["*"]),
+    ...(scope.allowDestroy
+      ? []
+      : [deny("KeepKeyringRecoverable", ["secretsmanager:DeleteSecret"], ["*"], { Bool: { "secretsmanager:ForceDeleteWithoutRecovery": "true" } })]),
+  ];
+}
+
+/**
+ * An update of the stack, the smoke probe upload, and never a change to the delivery foundation
+ * itself, by area. A grant's reads and writes share a statement unless its writes are conditioned.
+ */
+export function deployPolicies(scope: DeliveryScope): Record<DeployArea, PolicyStatement[]> {
+  const policies: Record<DeployArea, PolicyStatement[]> = { data: [...stateAccess(scope, "*"), ...guards(scope)], edge: [], compute: [] };
+  for (const grant of grantsFor(scope)) {
+    const resources = grant.resources(scope);
+    const condition = grant.condition?.(scope);
+    const statements = condition
+      ? [allow(`${grant.sid}Read`, grant.read, resources), allow(grant.sid, grant.write, resources, condition)]
+      : [allow(grant.sid, [...grant.read, ...grant.write], resources)];
+    policies[grant.area].push(...nonEmpty(statements));
+  }
+  return policies;
+}
+
+/** Every statement of the deploy role, all areas together. */
+export function deployStatements(scope: DeliveryScope): PolicyStatement[] {
+  return DEPLOY_AREAS.flatMap((area) => deployPolicies(scope)[area]);
+}
+
+/**
+ * The permissions boundary of every role the program creates: at most what the image Lambda
+ * (originals, its keyring, its logs, keys tagged as the stack's) and CodeDeploy's alias shifting
+ * need, whatever policy the deploy role writes on the role.
+ */
+export function boundaryStatements(scope: DeliveryScope): PolicyStatement[] {
+  const functions = arn("lambda", scope, `function:${PROGRAM_PREFIX}-*`);
+  return [
+    allow("ReadOriginals", ["s3:GetObject"], [`${programBuckets}/*`]),
+    allow("ListOriginals", ["s3:ListBucket"], [programBuckets]),
+    allow("ReadKeyring", ["secretsmanager:GetSecretValue"], [arn("secretsmanager", scope, `secret:${PROGRAM_PREFIX}/${scope.environment}/*`)]),
+    allow("WriteLogs", ["logs:CreateLogStream", "logs:PutLogEvents"], [arn("logs", scope, `log-group:/${PROGRAM_PREFIX}/${scope.environment}/*`)]),
+    allow("DecryptWithStackKeys", ["kms:Decrypt"], [arn("kms", scope, "key/*")], owned(scope)),
+    allow("ShiftAlias", ["lambda:GetAlias", "lambda:GetProvisionedConcurrencyConfig", "lambda:UpdateAlias"], [functions, `${functions}:*`]),
+    allow("ReadAlarms", ["cloudwatch:DescribeAlarms"], [arn("cloudwatch", scope, "alarm:*")]),
   ];
 }
 

