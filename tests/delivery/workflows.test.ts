@@ -1,8 +1,9 @@
 import { strict as assert } from "node:assert";
 import { readdirSync } from "node:fs";
 import { dirname } from "node:path";
+import { deploySubjects, previewSubjects } from "../../deploy/bootstrap/permissions";
 import { DEFAULT_PROBE_KEY, SMOKE_PRESET } from "../../tools/smoke";
-import { type Job, lintWorkflow, lintWorkflowText, needsOf, readWorkflow, type Step, WORKFLOWS_DIR } from "./workflow-lint";
+import { type Job, lintWorkflow, lintWorkflowText, needsOf, readWorkflow, type Step, type Workflow, WORKFLOWS_DIR } from "./workflow-lint";
 
 const FILES = ["ci.yml", "deploy-stack.yml", "deploy.yml", "preview.yml"];
 
@@ -30,42 +31,33 @@ describe("GitHub workflows", () => {
   });
 
   for (const file of FILES) {
-    it(`${file} parses, has a workflow's shape, pins every action and references only what exists`, () => {
-      assert.deepEqual(lintWorkflow(file), []);
+    it(`${file} passes actionlint, pins every action and names only scripts, files and workflows that exist`, async () => {
+      assert.deepEqual(await lintWorkflow(file), []);
     });
   }
 
-  it("the lint finds an unpinned action, a missing step, job or input, a missing script and a missing permissions block", () => {
-    const broken = [
-      "name: broken",
-      "on: { push: {} }",
-      "permissions: {}",
-      "jobs:",
-      "  a:",
-      "    runs-on: ubuntu-24.04",
-      "    timeout-minutes: 5",
-      "    needs: nowhere",
-      "    permissions: { contents: read }",
-      "    steps:",
-      "      - uses: actions/checkout@v4",
-      "      - run: npm run no-such-script && npx tsx tools/no-such-file.ts",
-      "      - run: echo ${{ steps.later.outputs.x }} ${{ inputs.nothing }}",
-      "      - id: later",
-      "        run: echo",
-      "  b:",
-      "    runs-on: ubuntu-24.04",
-      "    timeout-minutes: 5",
-      "    steps: [{ run: echo }]",
-    ].join("\n");
-    assert.deepEqual(lintWorkflowText(broken, "broken.yml"), ["broken.yml/jobs/b: must have required property 'permissions'"]);
-    const problems = lintWorkflowText(broken.replace(/\n  b:[\s\S]*$/, ""), "broken.yml");
-    assert.deepEqual(problems, [
+  it("the lint finds what actionlint finds, an unpinned action, a missing script and a missing reusable workflow", async () => {
+    const broken = (steps: string[], extraJobs: string[] = []) =>
+      [
+        "name: broken",
+        "on: { push: {} }",
+        "permissions: {}",
+        "jobs:",
+        "  a:",
+        "    runs-on: ubuntu-24.04",
+        "    timeout-minutes: 5",
+        "    permissions: { contents: read }",
+        "    steps:",
+        ...steps.map((step) => `      - ${step}`),
+        ...extraJobs,
+      ].join("\n");
+    const actionlint = await lintWorkflowText(broken(["run: echo ${{ steps.later.outputs.x }}", "id: later\n        run: echo"]), "broken.yml");
+    assert.deepEqual(actionlint, ['broken.yml:10:23: property "later" is not defined in object type {} [expression]']);
+    assert.deepEqual(await lintWorkflowText(broken(["uses: actions/checkout@v4", "run: npm run no-such-script && npx tsx tools/no-such-file.ts"], ["  b:", "    uses: ./.github/workflows/nowhere.yml"]), "broken.yml"), [
       "broken.yml: jobs.a: actions/checkout@v4 is not pinned to a full commit SHA",
-      'broken.yml: jobs.a.steps[2].run: no step "later" before it',
-      'broken.yml: jobs.a.steps[2].run: no input "nothing"',
-      'broken.yml: jobs.a.needs: no job "nowhere"',
       'broken.yml: jobs.a.steps[1]: npm script "no-such-script" does not exist',
       "broken.yml: jobs.a.steps[1]: tools/no-such-file.ts does not exist",
+      "broken.yml: jobs.b.uses: ./.github/workflows/nowhere.yml does not exist",
     ]);
   });
 
@@ -159,15 +151,11 @@ describe("GitHub workflows", () => {
       for (const type of ["opened", "synchronize", "reopened", "labeled", "unlabeled"]) assert.ok(types.includes(type), type);
     });
 
-    it("previews dev and prod with the read-only preview role, under the policy pack, and comments on the pull request", () => {
-      assert.deepEqual(job.strategy?.matrix?.include?.map((entry) => entry.stack), ["dev", "prod"]);
-      for (const entry of job.strategy?.matrix?.include ?? []) assert.match(entry.role, new RegExp(`vars\\.RENDORIX_${entry.stack.toUpperCase()}_PREVIEW_ROLE_ARN`));
-      const credentials = onlyStep(job, (step) => usesAction(step, "aws-actions/configure-aws-credentials"), "assumes a role");
-      assert.equal(credentials.with?.["role-to-assume"], "${{ matrix.role }}");
+    it("previews dev under the policy pack and comments on the pull request", () => {
       assert.equal(pulumi.with?.command, "preview");
       assert.equal(pulumi.with?.policyPacks, "policy");
       assert.equal(pulumi.with?.["comment-on-pr"], true);
-      assert.equal(pulumi.with?.["stack-name"], "${{ matrix.stack }}");
+      assert.equal(pulumi.with?.["stack-name"], "dev");
     });
 
     it("runs the guard on the JSON preview with the pull request's labels, and never for a fork", () => {
@@ -202,6 +190,16 @@ describe("GitHub workflows", () => {
         assert.equal(job.with?.["artifact-sha256"], "${{ needs.build.outputs.sha256 }}");
         assert.equal(job.with?.["deploy-role"], `\${{ vars.RENDORIX_${id.toUpperCase()}_DEPLOY_ROLE_ARN }}`);
       }
+    });
+
+    it("keeps each plan exactly as long as its stack's approval window, and refuses a plan older than it", () => {
+      assert.equal(deploy.jobs.prod.with?.["approval-window-days"], 7);
+      assert.equal(deploy.jobs.dev.with?.["approval-window-days"], 1);
+      const upload = onlyStep(plan, (step) => usesAction(step, "actions/upload-artifact"), "uploads the plan");
+      assert.equal(upload.with?.["retention-days"], "${{ inputs.approval-window-days }}");
+      const [first] = stepsOf(apply);
+      assert.deepEqual(first.env, { PLANNED_AT: "${{ needs.plan.outputs.planned-at }}", WINDOW_DAYS: "${{ inputs.approval-window-days }}" });
+      assert.equal(plan.outputs?.["planned-at"], "${{ steps.clock.outputs.planned-at }}");
     });
 
     it("plans with the preview role under the policy pack, then updates in the stack's GitHub environment held to that plan", () => {
@@ -250,5 +248,105 @@ describe("GitHub workflows", () => {
       assert.equal(notify.if, "failure()");
       assert.deepEqual(needsOf(notify).sort(), Object.keys(deploy.jobs).filter((id) => id !== "notify").sort());
     });
+  });
+});
+
+/** The repository the bootstrap's trust policies name in these tests. */
+const REPOSITORY = "example-org/rendorix";
+const ROLE_VARIABLE = /vars\.RENDORIX_(DEV|PROD)_(PREVIEW|DEPLOY)_ROLE_ARN/;
+
+interface Reach {
+  /** `workflow.yml jobs.a` or `workflow.yml jobs.a → called.yml jobs.b`. */
+  job: string;
+  event: string;
+  /** The OIDC token subject GitHub gives the job. */
+  subject: string;
+  role: string;
+  /** The role's trust policy accepts that subject. */
+  trusted: boolean;
+}
+
+/** `${{ inputs.x }}` of a called workflow, replaced by what the caller passes. */
+function resolveInputs(text: string, given: Record<string, unknown>): string {
+  return text.replace(/\$\{\{\s*inputs\.([\w-]+)\s*\}\}/g, (_, name: string) => String(given[name] ?? ""));
+}
+
+function environmentOf(job: Job, given: Record<string, unknown>): string | undefined {
+  const name = typeof job.environment === "string" ? job.environment : job.environment?.name;
+  return name === undefined ? undefined : resolveInputs(name, given);
+}
+
+/** The roles every job of `file` assumes, for each event that starts it and the subject GitHub issues then. */
+function reachOf(file: string, ref = "refs/heads/main"): Reach[] {
+  const workflow: Workflow = readWorkflow(file);
+  const reach: Reach[] = [];
+  for (const event of Object.keys(workflow.on).filter((name) => name !== "workflow_call")) {
+    const visit = (label: string, job: Job, given: Record<string, unknown>) => {
+      for (const step of stepsOf(job).filter((s) => usesAction(s, "aws-actions/configure-aws-credentials"))) {
+        const expression = resolveInputs(String(step.with?.["role-to-assume"]), given);
+        const match = ROLE_VARIABLE.exec(expression);
+        assert.ok(match, `${label}: assumes ${expression}, not a role the bootstrap made`);
+        const [stack, kind] = [match[1].toLowerCase(), match[2].toLowerCase()];
+        const environment = environmentOf(job, given);
+        const subject = environment ? `repo:${REPOSITORY}:environment:${environment}` : event === "pull_request" ? `repo:${REPOSITORY}:pull_request` : `repo:${REPOSITORY}:ref:${ref}`;
+        const trusts = kind === "deploy" ? deploySubjects(REPOSITORY, stack) : previewSubjects(REPOSITORY, stack);
+        reach.push({ job: label, event, subject: subject.replace(`repo:${REPOSITORY}:`, ""), role: `${stack} ${kind}`, trusted: trusts.includes(subject) });
+      }
+    };
+    for (const [id, job] of Object.entries(workflow.jobs)) {
+      if (!job.uses) {
+        visit(`${file} jobs.${id}`, job, {});
+        continue;
+      }
+      const called = job.uses.replace("./.github/workflows/", "");
+      for (const [calledId, calledJob] of Object.entries(readWorkflow(called).jobs)) visit(`${file} jobs.${id} → ${called} jobs.${calledId}`, calledJob, job.with ?? {});
+    }
+  }
+  return reach;
+}
+
+describe("who reaches which AWS role, by the bootstrap's trust policies", () => {
+  it("pull requests reach dev's preview role only; main plans with each stack's preview role and deploys in each stack's environment", () => {
+    const reach = FILES.flatMap((file) => reachOf(file)).map(({ job, event, subject, role, trusted }) => `${job} [${event}] as ${subject}: ${role}${trusted ? "" : " (refused)"}`);
+    assert.deepEqual(reach, [
+      "deploy.yml jobs.dev → deploy-stack.yml jobs.plan [push] as ref:refs/heads/main: dev preview",
+      "deploy.yml jobs.dev → deploy-stack.yml jobs.apply [push] as environment:dev: dev deploy",
+      "deploy.yml jobs.prod → deploy-stack.yml jobs.plan [push] as ref:refs/heads/main: prod preview",
+      "deploy.yml jobs.prod → deploy-stack.yml jobs.apply [push] as environment:prod: prod deploy",
+      "deploy.yml jobs.dev → deploy-stack.yml jobs.plan [workflow_dispatch] as ref:refs/heads/main: dev preview",
+      "deploy.yml jobs.dev → deploy-stack.yml jobs.apply [workflow_dispatch] as environment:dev: dev deploy",
+      "deploy.yml jobs.prod → deploy-stack.yml jobs.plan [workflow_dispatch] as ref:refs/heads/main: prod preview",
+      "deploy.yml jobs.prod → deploy-stack.yml jobs.apply [workflow_dispatch] as environment:prod: prod deploy",
+      "preview.yml jobs.preview [pull_request] as pull_request: dev preview",
+    ]);
+  });
+
+  it("no job started by a pull request gets prod's roles, which decrypt prod's state: prod's roles refuse a pull request's token", () => {
+    const fromPullRequests = FILES.flatMap((file) => reachOf(file)).filter((reach) => reach.event === "pull_request");
+    assert.ok(fromPullRequests.length > 0);
+    assert.deepEqual(fromPullRequests.filter((reach) => reach.role.startsWith("prod")), []);
+    for (const file of FILES) {
+      const workflow = readWorkflow(file);
+      if (!("pull_request" in workflow.on)) continue;
+      for (const job of Object.values(workflow.jobs)) assert.equal(job.environment, undefined, `${file}: a pull request job names no environment, whose token deploy roles trust`);
+    }
+    const pullRequest = `repo:${REPOSITORY}:pull_request`;
+    assert.ok(!previewSubjects(REPOSITORY, "prod").includes(pullRequest) && !deploySubjects(REPOSITORY, "prod").includes(pullRequest));
+  });
+
+  it("a run started by hand on another branch is refused prod's preview role; its deploy jobs are left to the environments' branch rule", () => {
+    const reach = reachOf("deploy.yml", "refs/heads/feature").filter((r) => r.event === "workflow_dispatch");
+    assert.deepEqual(
+      reach.filter((r) => !r.subject.startsWith("environment:")).map((r) => `${r.role}${r.trusted ? "" : " refused"}`),
+      ["dev preview refused", "prod preview refused"],
+    );
+    assert.ok(reach.filter((r) => r.subject.startsWith("environment:")).every((r) => r.trusted), "GitHub's deployment-branch rule is what stops these");
+  });
+
+  it("every deploy role is reached only from a job in its own stack's environment", () => {
+    for (const reach of FILES.flatMap((file) => reachOf(file)).filter((r) => r.role.endsWith("deploy"))) {
+      assert.equal(reach.subject, `environment:${reach.role.split(" ")[0]}`, reach.job);
+      assert.ok(reach.trusted, reach.job);
+    }
   });
 });
