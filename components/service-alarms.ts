@@ -1,6 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { METRICS_NAMESPACE } from "../image-fn/request-log";
+import { METRICS_NAMESPACE, REQUESTS_METRIC, serverErrorMetric } from "../image-fn/request-log";
 import { stackScopedName } from "./physical-name";
 import { policyDocument } from "./policy-documents";
 import { ChildFactory, type Transforms } from "./transform";
@@ -117,6 +117,7 @@ export interface ServiceAlarmsChildren {
   lambdaDuration: aws.cloudwatch.MetricAlarmArgs;
   lambdaConcurrency: aws.cloudwatch.MetricAlarmArgs;
   signatureFailures: aws.cloudwatch.MetricAlarmArgs;
+  originServerErrors: aws.cloudwatch.MetricAlarmArgs;
   monitoringSubscription: aws.cloudfront.MonitoringSubscriptionArgs;
   distribution5xxRate: aws.cloudwatch.MetricAlarmArgs;
   distribution403Ceiling: aws.cloudwatch.MetricAlarmArgs;
@@ -412,6 +413,18 @@ export class ServiceAlarms extends pulumi.ComponentResource {
       });
     }
     if (lambda.emitsRequestMetrics) {
+      // The handler answers 5xx instead of throwing, so Lambda's Errors misses them; its own count is
+      // what viewers see fail, in the function's region where a gradual deployment can watch it.
+      this.metricAlarm(group, "originServerErrors", lambda.name, {
+        alarmDescription: `${lambda.name}: ${thresholds.lambdaErrors} or more 5xx answers in one minute. A gradual deployment rolls back on it; check the function's log group for the failing requests.`,
+        ...serverErrorMetric(lambda.functionName),
+        statistic: "Sum",
+        period: 60,
+        evaluationPeriods: 1,
+        threshold: thresholds.lambdaErrors,
+        comparisonOperator: "GreaterThanOrEqualToThreshold",
+        treatMissingData: "notBreaching",
+      });
       this.metricAlarm(group, "signatureFailures", lambda.name, {
         alarmDescription: `${lambda.name}: ${thresholds.signatureFailuresPerMinute} or more refused signatures per minute at the origin, in 3 of 5 minutes. The edge checks signatures first, so these got past it: look for a keyring the edge and the origin disagree on.`,
         namespace: METRICS_NAMESPACE,
@@ -627,11 +640,17 @@ function lambdaWidgets(lambda: AlarmedLambda, region: pulumi.Input<string>, thre
     ),
   ];
   if (!lambda.emitsRequestMetrics) return widgets;
+  const serverErrors = serverErrorMetric(lambda.functionName);
   const search = (dimension: string, metricName: string) =>
     pulumi.interpolate`SEARCH('{${METRICS_NAMESPACE},FunctionName,${dimension}} MetricName="${metricName}" FunctionName="${lambda.functionName}"', 'Sum', 60)`;
   return [
     ...widgets,
-    metricWidget(`${lambda.name}: requests by status class`, region, [[{ expression: search("StatusClass", "Requests"), id: "requests" }]], { period: 60 }),
+    metricWidget(
+      `${lambda.name}: requests by status class`,
+      region,
+      [[{ expression: search("StatusClass", REQUESTS_METRIC), id: "requests" }], metricLine(serverErrors.namespace, serverErrors.metricName, serverErrors.dimensions, { stat: "Sum", label: "5xx (alarm)" })],
+      { period: 60, annotations: { horizontal: [{ label: "5xx alarm", value: thresholds.lambdaErrors }] } },
+    ),
     metricWidget(
       `${lambda.name}: signature failures`,
       region,

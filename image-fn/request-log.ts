@@ -4,6 +4,22 @@
  */
 
 export const METRICS_NAMESPACE = "Rendorix";
+/** Count of answers, with a dimension set per status class (`2xx`, `4xx`, `5xx`) and per error code. */
+export const REQUESTS_METRIC = "Requests";
+
+/** The class a response status falls in: `5xx` for 503. */
+export function statusClass(status: number): string {
+  return `${Math.floor(status / 100)}xx`;
+}
+
+/**
+ * The metric of the 5xx answers of one function, as `requestLogLine` emits it: what a viewer sees
+ * failing at the origin, which Lambda's own `Errors` never counts (the handler answers instead of
+ * throwing).
+ */
+export function serverErrorMetric<Name>(functionName: Name): { namespace: string; metricName: string; dimensions: { FunctionName: Name; StatusClass: string } } {
+  return { namespace: METRICS_NAMESPACE, metricName: REQUESTS_METRIC, dimensions: { FunctionName: functionName, StatusClass: statusClass(500) } };
+}
 
 /** Error codes that mean a URL's signature was refused. */
 export const SIGNATURE_FAILURE_CODES: readonly string[] = [
@@ -35,7 +51,7 @@ export function requestLogLine(record: RequestRecord, functionName: string, time
           Namespace: METRICS_NAMESPACE,
           Dimensions: [["FunctionName"], ["FunctionName", "StatusClass"], ["FunctionName", "ErrorCode"]],
           Metrics: [
-            { Name: "Requests", Unit: "Count" },
+            { Name: REQUESTS_METRIC, Unit: "Count" },
             { Name: "SignatureFailures", Unit: "Count" },
             { Name: "SourceBytes", Unit: "Bytes" },
             { Name: "TransformMs", Unit: "Milliseconds" },
@@ -44,9 +60,9 @@ export function requestLogLine(record: RequestRecord, functionName: string, time
       ],
     },
     FunctionName: functionName,
-    StatusClass: `${Math.floor(record.status / 100)}xx`,
+    StatusClass: statusClass(record.status),
     ErrorCode: record.error ?? "none",
-    Requests: 1,
+    [REQUESTS_METRIC]: 1,
     SignatureFailures: record.error !== null && SIGNATURE_FAILURE_CODES.includes(record.error) ? 1 : 0,
     SourceBytes: record.sourceBytes,
     TransformMs: record.transformMs,

@@ -4,6 +4,7 @@ import { readStackConfigFile } from "../../check/capture";
 import { evaluatePolicyPack } from "../../check/evaluate";
 import { MOCK_ACCOUNT_ID } from "../../check/mock-state";
 import type { CapturedProgram, CapturedResource } from "../../check/model";
+import { serverErrorMetric } from "../../image-fn/request-log";
 import { readStackConfig, type StackConfig } from "../../stack-config";
 import { captureStack, captureStacks, dependsThrough, onlyResourceOfType, PROJECT_DIR, resourcesOfType, type StackCaptures } from "../support/program";
 
@@ -78,6 +79,16 @@ function expectedAlarms(settings: StackConfig, functionName: string, distributio
       evaluationPeriods: 5,
       datapointsToAlarm: 3,
       threshold: t.signatureFailuresPerMinute,
+      comparisonOperator: "GreaterThanOrEqualToThreshold",
+      treatMissingData: "notBreaching",
+    },
+    "rendorix-origin-server-errors-image": {
+      ...serverErrorMetric(functionName),
+      region: STACK_REGION,
+      statistic: "Sum",
+      period: 60,
+      evaluationPeriods: 1,
+      threshold: t.lambdaErrors,
       comparisonOperator: "GreaterThanOrEqualToThreshold",
       treatMissingData: "notBreaching",
     },
