@@ -4,12 +4,13 @@ import { INVOKE_MODES, type InvokeMode } from "../image-fn/response-stream";
 import { signUrl } from "../core/sign-url";
 import { folderOriginals, type OriginalStore, originalsS3Client, s3Originals } from "../image-fn/originals";
 import { runCli } from "../cli/support";
-import { readKeyringFile } from "../core/keyring";
-import { DEFAULT_KEYRING_PATH, loadOrCreateKeyring } from "./keyring-file";
+import { DEFAULT_KEYRING_PATH, loadOrCreateKeyring, watchKeyringFile } from "./keyring-file";
 import { startLocalEdge } from "./server";
 
 const USAGE =
-  "usage: npm start -- [--port 8080] [--originals DIR | --originals s3://BUCKET --s3-endpoint URL] [--keyring FILE] [--invoke-mode RESPONSE_STREAM|BUFFERED]";
+  "usage: npm start -- [--port 8080] [--originals DIR | --originals s3://BUCKET --s3-endpoint URL] [--keyring FILE] [--invoke-mode RESPONSE_STREAM|BUFFERED] [--cors-origin ORIGIN]...";
+/** In-flight requests get this long to finish once a stop signal arrives; a second signal stops at once. */
+const SHUTDOWN_GRACE_MS = 5000;
 const SAMPLES = join(__dirname, "..", "samples");
 
 function originalsFrom(location: string, s3Endpoint: string | undefined): OriginalStore {
@@ -33,6 +34,7 @@ runCli(USAGE, async () => {
       keyring: { type: "string" },
       "sample-key": { type: "string", default: "coffee.png" },
       "invoke-mode": { type: "string", default: "RESPONSE_STREAM" },
+      "cors-origin": { type: "string", multiple: true, default: [] },
     },
     strict: true,
   });
@@ -40,13 +42,30 @@ runCli(USAGE, async () => {
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error("--port must be a whole number from 0 to 65535");
   const invokeMode = values["invoke-mode"] as InvokeMode;
   if (!INVOKE_MODES.includes(invokeMode)) throw new Error(`--invoke-mode must be one of ${INVOKE_MODES.join(", ")}`);
-  const keyring = values.keyring ? readKeyringFile(values.keyring) : loadOrCreateKeyring(DEFAULT_KEYRING_PATH);
-  const edge = await startLocalEdge({ port, originals: originalsFrom(values.originals!, values["s3-endpoint"]), keyring, invokeMode });
-  console.log(`Rendorix local edge on ${edge.url} (originals: ${values.originals}; Function URL ${invokeMode})`);
-  console.log(`Sample URL (valid 1 h): ${signUrl({ baseUrl: edge.url, preset: "thumb", key: values["sample-key"]!, ttlSeconds: 3600, keyring })}`);
-  const shutdown = () => {
-    edge.close().then(() => process.exit(0), () => process.exit(1));
+  const keyringPath = values.keyring ?? DEFAULT_KEYRING_PATH;
+  if (!values.keyring) loadOrCreateKeyring(keyringPath);
+  const keyring = watchKeyringFile(keyringPath, (line) => console.log(line));
+  const edge = await startLocalEdge({
+    port,
+    originals: originalsFrom(values.originals!, values["s3-endpoint"]),
+    keyring: keyring.current,
+    corsAllowedOrigins: values["cors-origin"],
+    shutdownGraceMs: SHUTDOWN_GRACE_MS,
+    invokeMode,
+  });
+  let stopping = false;
+  const stop = (signal: NodeJS.Signals) => {
+    if (stopping) process.exit(1);
+    stopping = true;
+    console.log(`${signal} received: closing connections (at most ${SHUTDOWN_GRACE_MS / 1000} s), then exiting`);
+    keyring.close();
+    edge.close().then(
+      () => process.exit(0),
+      () => process.exit(1),
+    );
   };
-  process.once("SIGINT", shutdown);
-  process.once("SIGTERM", shutdown);
+  for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"] as const) process.on(signal, stop);
+  console.log(`Rendorix local edge on ${edge.url} (originals: ${values.originals}; Function URL ${invokeMode})`);
+  const sample = signUrl({ baseUrl: edge.url, preset: "thumb", key: values["sample-key"]!, ttlSeconds: 3600, keyring: keyring.current() });
+  console.log(`Sample URL (valid 1 h): ${sample}`);
 });

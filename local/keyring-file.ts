@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import { existsSync, mkdirSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, type Stats, unwatchFile, watchFile, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { type Keyring, readKeyringFile } from "../core/keyring";
 
@@ -14,4 +14,30 @@ export function loadOrCreateKeyring(path: string): Keyring {
     writeFileSync(path, JSON.stringify(keyring, null, 2) + "\n", { mode: 0o600, flag: "wx" });
   }
   return readKeyringFile(path);
+}
+
+export interface WatchedKeyring {
+  /** The keyring as last read without error. */
+  current(): Keyring;
+  close(): void;
+}
+
+/**
+ * The keyring file, read again whenever it changes (polled, so an editor's write-and-rename counts),
+ * so added keys are accepted and removed keys refused without a restart, as the deployed edge does
+ * within seconds of a change to its keyring. A file that does not parse keeps the previous keyring.
+ */
+export function watchKeyringFile(path: string, log: (line: string) => void, intervalMs = 500): WatchedKeyring {
+  let keyring = readKeyringFile(path);
+  const onChange = (now: Stats, before: Stats) => {
+    if (now.mtimeMs === before.mtimeMs && now.size === before.size && now.ino === before.ino) return;
+    try {
+      keyring = readKeyringFile(path);
+      log(`Keyring reloaded from ${path}: key ids ${Object.keys(keyring.keys).join(", ")}`);
+    } catch (error) {
+      log(`Keyring file ${path} not reloaded, keeping the previous keyring: ${(error as Error).message}`);
+    }
+  };
+  watchFile(path, { interval: intervalMs, persistent: false }, onChange);
+  return { current: () => keyring, close: () => unwatchFile(path, onChange) };
 }

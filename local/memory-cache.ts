@@ -1,15 +1,21 @@
-/** A least-recently-used cache bounded by the bytes of its entries, standing in for CloudFront's cache. */
-export class MemoryCache<V extends { bytes: number }> {
+/**
+ * A least-recently-used cache bounded by the bytes of its entries, standing in for CloudFront's cache:
+ * each entry also expires at its own time, after which it is never served.
+ */
+export class MemoryCache<V extends { bytes: number; expiresAt: number }> {
   private readonly entries = new Map<string, V>();
   private totalBytes = 0;
 
   constructor(private readonly maxBytes: number) {}
 
-  get(key: string): V | undefined {
+  /** The live entry for `key` at time `now` (in the unit of `expiresAt`), or undefined. */
+  get(key: string, now: number): V | undefined {
     const entry = this.entries.get(key);
     if (entry === undefined) return undefined;
-    this.entries.delete(key);
+    this.delete(key);
+    if (entry.expiresAt <= now) return undefined;
     this.entries.set(key, entry);
+    this.totalBytes += entry.bytes;
     return entry;
   }
 

@@ -4,6 +4,8 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { once } from "node:events";
+import { createServer } from "node:net";
+import type { AddressInfo } from "node:net";
 import sharp from "sharp";
 import { FIXTURES } from "../support/bad-originals";
 import { rawRequest } from "../support/http";
@@ -73,6 +75,62 @@ describe("command line", function () {
       } finally {
         child.kill("SIGTERM");
       }
+    });
+  });
+
+  describe("npm start and signals", function () {
+    this.timeout(90_000);
+
+    /** `npm start` on `port`; resolves once it serves, with npm's pid and the node server's pid. */
+    async function npmStart(port: number): Promise<{ npm: ChildProcess; server: number; output: () => string }> {
+      const npm = spawn("npm", ["start", "--", "--port", String(port), "--keyring", keyringFile], { cwd: ROOT });
+      let output = "";
+      npm.stdout!.on("data", (chunk) => (output += chunk));
+      npm.stderr!.on("data", (chunk) => (output += chunk));
+      await new Promise<void>((resolve, reject) => {
+        npm.stdout!.on("data", () => /Sample URL/.test(output) && resolve());
+        npm.once("exit", (code) => reject(new Error(`npm start exited ${code}: ${output}`)));
+      });
+      const descendants = (pid: number): number[] => {
+        const children = readFileSync(`/proc/${pid}/task/${pid}/children`, "utf8").trim().split(/\s+/).filter(Boolean).map(Number);
+        return children.flatMap((child) => [child, ...descendants(child)]);
+      };
+      const server = descendants(npm.pid!).find((pid) => readFileSync(`/proc/${pid}/cmdline`, "utf8").includes("local/cli.ts"));
+      assert.ok(server, "the node server runs under npm");
+      return { npm, server, output: () => output };
+    }
+
+    const alive = (pid: number) => {
+      try {
+        process.kill(pid, 0);
+        return true;
+      } catch {
+        return false;
+      }
+    };
+
+    it("stops on SIGTERM to npm or to node, leaves no server behind and frees the port; SIGHUP is logged", async () => {
+      const probe = createServer().listen(0, "127.0.0.1");
+      await once(probe, "listening");
+      const port = (probe.address() as AddressInfo).port;
+      await new Promise((resolve) => probe.close(resolve));
+
+      const first = await npmStart(port);
+      first.npm.kill("SIGTERM");
+      await once(first.npm, "exit");
+      for (let i = 0; i < 100 && alive(first.server); i++) await new Promise((resolve) => setTimeout(resolve, 50));
+      assert.equal(alive(first.server), false, "no orphaned server after SIGTERM to npm");
+
+      const second = await npmStart(port);
+      process.kill(second.server, "SIGTERM");
+      const [code] = await once(second.npm, "exit");
+      assert.equal(code, 0);
+
+      const third = await npmStart(port);
+      process.kill(third.server, "SIGHUP");
+      await once(third.npm, "exit");
+      assert.match(third.output(), /SIGHUP received: closing connections/);
+      assert.doesNotMatch(first.output() + second.output() + third.output(), /EADDRINUSE/);
     });
   });
 
