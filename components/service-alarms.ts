@@ -10,7 +10,7 @@ import { ChildFactory, type Transforms } from "./transform";
  * percentiles fire when they go above it.
  */
 export interface AlarmThresholds {
-  /** Lambda errors in 5 minutes. */
+  /** Lambda errors in 5 minutes, and 5xx answers in one minute of a function that emits request metrics. */
   lambdaErrors: number;
   /** Lambda throttles in 5 minutes. */
   lambdaThrottles: number;
