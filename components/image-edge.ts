@@ -78,7 +78,39 @@ export interface ImageEdgeNodes {
   certificate?: aws.acm.Certificate;
 }
 
-export interface ImageEdgeArgs {
+/** An existing bucket holding the originals. */
+export interface ExistingBucket {
+  /** The bucket's name. */
+  name: pulumi.Input<string>;
+  /** The bucket's ARN. */
+  arn: pulumi.Input<string>;
+}
+
+/** A hostname of your own for the image edge. */
+export interface ImageEdgeDomain {
+  /** The hostname, e.g. `img.example.com`. */
+  name: string;
+  /** The Route 53 hosted zone the certificate's validation record and the alias records go to. */
+  hostedZoneId: pulumi.Input<string>;
+}
+
+/** Which CloudFront edge locations serve the images, by price. */
+export const PriceClass = {
+  /** North America, Europe and Israel. */
+  PriceClass_100: "PriceClass_100",
+  /** Also Asia, the Middle East and Africa. */
+  PriceClass_200: "PriceClass_200",
+  /** Every edge location. */
+  PriceClass_All: "PriceClass_All",
+} as const;
+export type PriceClass = (typeof PriceClass)[keyof typeof PriceClass];
+
+/**
+ * What an `ImageEdge` takes from any Pulumi language: everything but `transform`. The plugin package
+ * (`provider.ts`) builds its schema from this interface, so each field's first paragraph is the
+ * description other languages' SDKs show.
+ */
+export interface ImageEdgeSettings {
   /**
    * Key ids of the URL-signing keyring; the first signs new URLs. Each id gets 32 random bytes
    * generated in this stack. Rotate by adding an id in front; remove the old one once the longest
@@ -105,7 +137,7 @@ export interface ImageEdgeArgs {
    * An existing bucket holding the originals, instead of a new one. Its access controls stay yours.
    * @example { name: "team-photos", arn: "arn:aws:s3:::team-photos" }
    */
-  originalsBucket?: { name: pulumi.Input<string>; arn: pulumi.Input<string> };
+  originalsBucket?: ExistingBucket;
   /**
    * KMS key for the new originals bucket and the keyring secret; the image Lambda may decrypt with it.
    * @default S3-managed and Secrets Manager-managed keys
@@ -127,7 +159,7 @@ export interface ImageEdgeArgs {
    * @default the bundle shipped in the package (`dist/image-fn.zip`, written by `npm run build`)
    * @example new pulumi.asset.FileArchive("./build/image-fn.zip")
    */
-  imageFunctionCode?: pulumi.asset.Archive;
+  imageFunctionCode?: pulumi.Input<pulumi.asset.Archive>;
   /**
    * Memory of the image Lambda in MB; CPU grows with it.
    * @default 1536 — `npm run bench` puts the warm peak RSS of the worst source (50 MP progressive
@@ -146,10 +178,14 @@ export interface ImageEdgeArgs {
    */
   reservedConcurrency?: number;
   /**
-   * Largest original in bytes / pixels the Lambda transforms.
-   * @default 40 MB / 50 million pixels
+   * Largest original in bytes the Lambda transforms.
+   * @default 40 MB
    */
   maxSourceBytes?: number;
+  /**
+   * Largest original in pixels the Lambda transforms.
+   * @default 50 million
+   */
   maxSourcePixels?: number;
   /**
    * How the Function URL carries the image Lambda's answers to CloudFront. `RESPONSE_STREAM` streams
@@ -169,12 +205,12 @@ export interface ImageEdgeArgs {
    * @default the distribution's cloudfront.net hostname
    * @example { name: "img.example.com", hostedZoneId: "Z0123456789ABCDEFGHIJ" }
    */
-  domain?: { name: string; hostedZoneId: pulumi.Input<string> };
+  domain?: ImageEdgeDomain;
   /**
    * CloudFront price class.
    * @default "PriceClass_100"
    */
-  priceClass?: "PriceClass_100" | "PriceClass_200" | "PriceClass_All";
+  priceClass?: PriceClass;
   /**
    * Protect the buckets, the keyring and the distribution from deletion by Pulumi.
    * @default false
@@ -196,6 +232,9 @@ export interface ImageEdgeArgs {
    * @default {}
    */
   tags?: Record<string, string>;
+}
+
+export interface ImageEdgeArgs extends ImageEdgeSettings {
   /**
    * Adjust any child before it is created, by role.
    * @example { imageFunction: { architectures: ["arm64"], memorySize: 3008 } }
@@ -204,6 +243,9 @@ export interface ImageEdgeArgs {
 }
 
 const US_EAST_1 = "us-east-1";
+
+/** The component's type token; the plugin package's `ImageEdge` has the same. */
+export const IMAGE_EDGE_TYPE = "rendorix:index:ImageEdge";
 
 /**
  * A signed-URL image CDN: private buckets, an in-stack keyring, the image Lambda behind a Function
@@ -247,7 +289,7 @@ export class ImageEdge extends pulumi.ComponentResource {
   private readonly region: pulumi.Output<string>;
 
   constructor(name: string, args: ImageEdgeArgs, opts?: pulumi.ComponentResourceOptions) {
-    super("rendorix:index:ImageEdge", name, {}, opts);
+    super(IMAGE_EDGE_TYPE, name, {}, opts);
     this.children = new ChildFactory(this, name, args.transform);
     this.tags = args.tags ?? {};
     this.protect = args.protect ?? false;
@@ -417,7 +459,7 @@ export class ImageEdge extends pulumi.ComponentResource {
 
   private createImageFunction(
     args: ImageEdgeArgs,
-    code: pulumi.asset.Archive,
+    code: pulumi.Input<pulumi.asset.Archive>,
     originals: { name: pulumi.Input<string>; arn: pulumi.Input<string> },
     keyring: { secret: aws.secretsmanager.Secret; arnPattern: pulumi.Output<string> },
     presets: Record<string, Preset>,

@@ -53,6 +53,9 @@ const ANOMALY_BAND_WIDTH = 2;
 
 const US_EAST_1 = "us-east-1";
 
+/** The component's type token; the plugin package's `ServiceAlarms` has the same. */
+export const SERVICE_ALARMS_TYPE = "rendorix:index:ServiceAlarms";
+
 /** A Lambda function, or one alias of it, to alarm on. */
 export interface AlarmedLambda {
   /**
@@ -60,6 +63,7 @@ export interface AlarmedLambda {
    * @example "image"
    */
   name: string;
+  /** Name of the function. */
   functionName: pulumi.Input<string>;
   /**
    * Alarm on the errors and duration of this alias (the traffic it serves) instead of all versions.
@@ -86,6 +90,7 @@ export interface AlarmedLambda {
 export interface AlarmedDistribution {
   /** Short name for its alarms and their child resources, unique within the component. */
   name: string;
+  /** Id of the distribution. */
   distributionId: pulumi.Input<string>;
 }
 
@@ -93,6 +98,7 @@ export interface AlarmedDistribution {
 export interface AlarmedEdgeFunction {
   /** Short name for its alarms and their child resources, unique within the component. */
   name: string;
+  /** Name of the CloudFront Function. */
   functionName: pulumi.Input<string>;
 }
 
@@ -132,7 +138,19 @@ type MetricAlarmRole = {
   [Role in keyof ServiceAlarmsChildren]: ServiceAlarmsChildren[Role] extends aws.cloudwatch.MetricAlarmArgs ? Role : never;
 }[keyof ServiceAlarmsChildren];
 
-export interface ServiceAlarmsArgs {
+/** Existing SNS topics to notify instead of new ones, by place. */
+export interface AlarmTopicArns {
+  /** A topic in the Lambda functions' region. */
+  regional?: pulumi.Input<string>;
+  /** A topic in us-east-1, for the CloudFront alarms. */
+  global?: pulumi.Input<string>;
+}
+
+/**
+ * What a `ServiceAlarms` takes from any Pulumi language: everything but `transform`. The plugin
+ * package (`provider.ts`) builds its schema from this interface.
+ */
+export interface ServiceAlarmsSettings {
   /**
    * Lambda functions to alarm on: errors, throttles, p99 duration, concurrency near the reserved limit.
    * @default none
@@ -163,7 +181,7 @@ export interface ServiceAlarmsArgs {
    * @default a new KMS-encrypted topic per place, with `emails` subscribed
    * @example { global: "arn:aws:sns:us-east-1:123456789012:cdn-oncall" }
    */
-  topicArns?: Partial<Record<AlarmPlace, pulumi.Input<string>>>;
+  topicArns?: AlarmTopicArns;
   /**
    * Also notify when the service is healthy again.
    * @default false
@@ -185,6 +203,9 @@ export interface ServiceAlarmsArgs {
    * @default {}
    */
   tags?: Record<string, string>;
+}
+
+export interface ServiceAlarmsArgs extends ServiceAlarmsSettings {
   /**
    * Adjust any child before it is created, by role.
    * @example { lambdaDuration: { evaluationPeriods: 5 }, topic: { displayName: "Images on-call" } }
@@ -250,7 +271,7 @@ export class ServiceAlarms extends pulumi.ComponentResource {
   private readonly tags: Record<string, string>;
 
   constructor(name: string, args: ServiceAlarmsArgs, opts?: pulumi.ComponentResourceOptions) {
-    super("rendorix:index:ServiceAlarms", name, {}, opts);
+    super(SERVICE_ALARMS_TYPE, name, {}, opts);
     this.children = new ChildFactory(this, name, args.transform);
     this.tags = args.tags ?? {};
     const thresholds = { ...DEFAULT_ALARM_THRESHOLDS, ...args.thresholds };

@@ -4,7 +4,16 @@
  */
 
 export type OutputFormat = "jpeg" | "webp" | "avif" | "png";
-export type PresetFormat = OutputFormat | "auto";
+/** A preset's output format. */
+export const PresetFormat = {
+  /** AVIF, WebP or JPEG, whichever the request's Accept header takes first in that order. */
+  auto: "auto",
+  jpeg: "jpeg",
+  webp: "webp",
+  avif: "avif",
+  png: "png",
+} as const;
+export type PresetFormat = (typeof PresetFormat)[keyof typeof PresetFormat];
 /** The one value the edge puts in the cache key for `auto` presets. */
 export type NegotiatedFormat = "avif" | "webp" | "jpeg";
 

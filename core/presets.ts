@@ -1,7 +1,20 @@
-import type { PresetFormat } from "./formats";
+import { PresetFormat } from "./formats";
 import { isValidPresetName } from "./url-signing";
 
-export type Fit = "cover" | "contain" | "inside" | "outside" | "fill";
+/** How the image fits the preset's width and height (sharp's `fit`). */
+export const Fit = {
+  /** Fill both sides, cropping the overflow. */
+  cover: "cover",
+  /** Fit inside both sides, letterboxed. */
+  contain: "contain",
+  /** Fit inside both sides, keeping the aspect ratio; never larger than the source. */
+  inside: "inside",
+  /** Cover both sides, keeping the aspect ratio. */
+  outside: "outside",
+  /** Stretch to both sides. */
+  fill: "fill",
+} as const;
+export type Fit = (typeof Fit)[keyof typeof Fit];
 
 /** Every transform parameter of one URL preset; a URL can choose nothing else. */
 export interface Preset {
@@ -9,21 +22,21 @@ export interface Preset {
   width?: number;
   /** Target height in pixels; absent keeps the aspect ratio from `width`. */
   height?: number;
-  /** @default "inside" */
+  /** How the image fits width and height. @default "inside" */
   fit: Fit;
   /** `auto` negotiates AVIF, WebP or JPEG from the request's Accept header. */
   format: PresetFormat;
   /** Encoder quality 1-100. @default per format (see transform.ts) */
   quality?: number;
-  /** @default "public, max-age=86400, s-maxage=2592000" */
+  /** The response's Cache-Control header. @default "public, max-age=86400, s-maxage=2592000" */
   cacheControl?: string;
 }
 
 export const MAX_PRESET_SIDE = 4096;
 export const DEFAULT_CACHE_CONTROL = "public, max-age=86400, s-maxage=2592000";
 
-const FITS: readonly Fit[] = ["cover", "contain", "inside", "outside", "fill"];
-const FORMATS: readonly PresetFormat[] = ["auto", "jpeg", "webp", "avif", "png"];
+const FITS: readonly string[] = Object.values(Fit);
+const FORMATS: readonly string[] = Object.values(PresetFormat);
 const FIELDS = ["width", "height", "fit", "format", "quality", "cacheControl"];
 
 export const DEFAULT_PRESETS: Record<string, Preset> = {
@@ -59,8 +72,8 @@ function parsePreset(name: string, value: unknown, source: string): Preset {
     throw new Error(`${where}: needs width, height or both`);
   }
   const fit = fields.fit ?? "inside";
-  if (!FITS.includes(fit as Fit)) throw new Error(`${where}: fit must be one of ${FITS.join(", ")}`);
-  if (!FORMATS.includes(fields.format as PresetFormat)) {
+  if (!FITS.includes(fit as string)) throw new Error(`${where}: fit must be one of ${FITS.join(", ")}`);
+  if (!FORMATS.includes(fields.format as string)) {
     throw new Error(`${where}: format must be one of ${FORMATS.join(", ")}`);
   }
   if (fields.quality !== undefined && !wholeNumberIn(fields.quality, 1, 100)) {

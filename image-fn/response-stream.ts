@@ -1,3 +1,4 @@
+/// <reference types="aws-lambda" />
 import type { Writable } from "node:stream";
 
 /**
@@ -6,8 +7,14 @@ import type { Writable } from "node:stream";
  * the raw bytes, up to 200 MB, the first 6 MB at full speed and the rest capped in bandwidth
  * (https://docs.aws.amazon.com/lambda/latest/dg/configuration-response-streaming.html).
  */
-export type InvokeMode = "BUFFERED" | "RESPONSE_STREAM";
-export const INVOKE_MODES: readonly InvokeMode[] = ["BUFFERED", "RESPONSE_STREAM"];
+export const InvokeMode = {
+  /** One JSON document per answer, at most 6 MB. */
+  BUFFERED: "BUFFERED",
+  /** A prelude, then the raw bytes, up to 200 MB. */
+  RESPONSE_STREAM: "RESPONSE_STREAM",
+} as const;
+export type InvokeMode = (typeof InvokeMode)[keyof typeof InvokeMode];
+export const INVOKE_MODES: readonly InvokeMode[] = Object.values(InvokeMode);
 
 /**
  * Largest image each mode can carry. Buffered: the 6 MB payload holds the body as base64 plus

@@ -1,6 +1,6 @@
 import { strict as assert } from "node:assert";
 import { execFileSync } from "node:child_process";
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { packedTarball } from "../support/packed";
@@ -75,6 +75,16 @@ describe("the packed package in another team's project", function () {
     const section = readme.slice(readme.indexOf("## Reusing the components"), readme.indexOf("## Signing URLs"));
     assert.ok(section.includes("```ts\n" + readFileSync(join(FIXTURE, "index.ts"), "utf8") + "```"), "the README shows tests/package/consumer/index.ts");
     assert.ok(section.includes(`npx tsc && npx rendorix-check ${CHECK_ARGS.join(" ")}`));
+  });
+
+  it("installs compiled code with declarations and the prebuilt Lambda and CloudFront Function code, and no build tool", () => {
+    const installed = join(consumer, "node_modules/rendorix");
+    for (const file of ["lib/components/image-edge.js", "lib/components/image-edge.d.ts", "lib/core/sign-url.d.ts", "dist/image-fn.zip", "dist/edge-fn/viewer-request.js"]) {
+      assert.ok(existsSync(join(installed, file)), file);
+    }
+    for (const absent of ["node_modules/esbuild", "node_modules/typescript", "node_modules/sharp", "node_modules/rendorix/components"]) {
+      assert.ok(!existsSync(join(consumer, absent)), absent);
+    }
   });
 
   it("passes the policy pack in preview and update", () => {
