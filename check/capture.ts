@@ -8,7 +8,7 @@ import { readFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { parse as parseYaml } from "yaml";
-import type { CapturedProgram, CapturedResource, CheckMode } from "./model";
+import type { CapturedAlias, CapturedProgram, CapturedResource, CheckMode } from "./model";
 import { mockInvokeResult, mockResourceState } from "./mock-state";
 
 /** The SDK's markers in serialized property values (see `@pulumi/pulumi/runtime/rpc`). */
@@ -88,6 +88,16 @@ interface RegisterRequest {
   getDependenciesList(): string[];
   getIgnorechangesList(): string[];
   getPropertydependenciesMap(): { forEach(callback: (value: { getUrnsList(): string[] }, key: string) => void): void };
+  getAliasesList(): AliasMessage[];
+}
+
+/** The gRPC `Alias` message: an old URN, or a spec of the parts that changed. */
+interface AliasMessage {
+  hasUrn(): boolean;
+  getUrn(): string;
+  getSpec():
+    | { getName(): string; getType(): string; getStack(): string; getProject(): string; hasParenturn(): boolean; getParenturn(): string; getNoparent(): boolean }
+    | undefined;
 }
 
 type Callback<T> = (error: unknown, response: T) => void;
@@ -122,6 +132,21 @@ interface RegisterResponse {
   getObject(): { toJavaScript(): unknown } | undefined;
 }
 
+function capturedAlias(alias: AliasMessage): CapturedAlias {
+  if (alias.hasUrn()) return { urn: alias.getUrn() };
+  const spec = alias.getSpec();
+  if (!spec) return {};
+  const parts: CapturedAlias = {
+    name: spec.getName() || undefined,
+    type: spec.getType() || undefined,
+    stack: spec.getStack() || undefined,
+    project: spec.getProject() || undefined,
+    parentUrn: spec.hasParenturn() ? spec.getParenturn() : undefined,
+    noParent: spec.getNoparent() || undefined,
+  };
+  return Object.fromEntries(Object.entries(parts).filter(([, value]) => value !== undefined));
+}
+
 function capturedResource(request: RegisterRequest, response: RegisterResponse): CapturedResource {
   const { value, secretPaths } = plainProperties(request.getObject());
   const state = plainProperties(response.getObject()).value as Record<string, unknown>;
@@ -142,6 +167,7 @@ function capturedResource(request: RegisterRequest, response: RegisterResponse):
     dependencies: request.getDependenciesList(),
     propertyDependencies,
     ignoreChanges: request.getIgnorechangesList(),
+    aliases: request.getAliasesList().map(capturedAlias),
   };
 }
 

@@ -35,6 +35,24 @@ export interface CapturedResource {
   propertyDependencies: Record<string, string[]>;
   /** Properties whose changes Pulumi leaves alone (`ignoreChanges`). */
   ignoreChanges: string[];
+  /** Identities the resource had before (its `aliases`), which let the engine keep it instead of replacing it. */
+  aliases?: CapturedAlias[];
+}
+
+/**
+ * An alias as the engine receives it: a whole old URN, or the parts of the old URN that differ from
+ * the current one (an unset part is the resource's current one).
+ */
+export interface CapturedAlias {
+  urn?: string;
+  name?: string;
+  type?: string;
+  stack?: string;
+  project?: string;
+  /** The old parent's URN. */
+  parentUrn?: string;
+  /** The resource had no parent (it sat under the stack). */
+  noParent?: boolean;
 }
 
 export interface CapturedProgram {

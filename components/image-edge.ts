@@ -11,7 +11,8 @@ import { INVOKE_MODES, type InvokeMode } from "../image-fn/response-stream";
 import { DEFAULT_MAX_URL_LIFETIME_SECONDS, isValidKeyId } from "../core/url-signing";
 import { packageRoot } from "./package-root";
 import { stackScopedName } from "./physical-name";
-import { denyInsecureTransport, policyDocument, serviceTrustPolicy } from "./policy-documents";
+import { policyDocument, serviceTrustPolicy } from "./policy-documents";
+import { PrivateBucket, type PrivateBucketArgs, privateBucketTransforms } from "./private-bucket";
 import { ChildFactory, type Transforms } from "./transform";
 
 /** Where `npm run build` writes the zipped image Lambda bundle, relative to the package root; the package ships it. */
@@ -304,9 +305,9 @@ export class ImageEdge extends pulumi.ComponentResource {
     checkSigningKeys(args.signingKeys);
     const invokeMode = checkInvokeMode(args.invokeMode ?? "RESPONSE_STREAM");
 
-    const ownOriginals = args.originalsBucket ? undefined : this.createOriginalsBucket(args);
+    const ownOriginals = args.originalsBucket ? undefined : this.createOriginalsBucket(name, args);
     const originals = args.originalsBucket ?? ownOriginals!;
-    const logsBucket = this.createLogsBucket(args.accessLogDays ?? 90);
+    const logsBucket = this.createLogsBucket(name, args);
     const keyring = this.createKeyring(args);
     const imageFunction = this.createImageFunction(args, code, originals, keyring, presets, maxUrlLifetimeSeconds, invokeMode);
     const edgeFunction = this.createEdgeFunction(presets, maxUrlLifetimeSeconds, keyring.store);
@@ -329,7 +330,7 @@ export class ImageEdge extends pulumi.ComponentResource {
     this.edgeFunctionName = edgeFunction.name;
     this.nodes = {
       originalsBucket: ownOriginals?.bucket,
-      logsBucket,
+      logsBucket: logsBucket.bucket,
       keyringSecret: keyring.secret,
       keyValueStore: keyring.store,
       imageFunction: imageFunction.fn,
@@ -354,16 +355,20 @@ export class ImageEdge extends pulumi.ComponentResource {
     });
   }
 
-  private createOriginalsBucket(args: ImageEdgeArgs) {
-    const bucket = this.children.create(aws.s3.Bucket, "originalsBucket", { forceDestroy: !this.protect, tags: this.tags }, { protect: this.protect });
-    this.makePrivate(bucket, "originals", args.kmsKeyArn);
-    this.children.create(aws.s3.BucketVersioning, "originalsVersioning", {
-      bucket: bucket.id,
-      versioningConfiguration: { status: "Enabled" },
-    });
-    this.children.create(aws.s3.BucketLifecycleConfiguration, "originalsLifecycle", {
-      bucket: bucket.id,
-      rules: [
+  /** The buckets were direct children of the edge before they had a component of their own; `movedFrom` keeps their URNs. */
+  private privateBucket(name: string, role: "originals" | "logs", args: ImageEdgeArgs, bucketArgs: PrivateBucketArgs): PrivateBucket {
+    return new PrivateBucket(
+      `${name}-${role}`,
+      { ...bucketArgs, protect: this.protect, forceDestroy: !this.protect, tags: this.tags, movedFrom: this, transform: privateBucketTransforms(args.transform, role) },
+      { parent: this },
+    );
+  }
+
+  private createOriginalsBucket(name: string, args: ImageEdgeArgs) {
+    const bucket = this.privateBucket(name, "originals", args, {
+      kmsKeyArn: args.kmsKeyArn,
+      versioned: true,
+      lifecycleRules: [
         {
           id: "expire-replaced-originals",
           status: "Enabled",
@@ -373,45 +378,26 @@ export class ImageEdge extends pulumi.ComponentResource {
         },
       ],
     });
-    const arn = this.bucketArn(bucket);
-    this.children.create(aws.s3.BucketPolicy, "originalsPolicy", { bucket: bucket.id, policy: tlsOnlyPolicy(arn) });
-    return { name: bucket.bucket, arn, bucket };
+    return { name: bucket.name, arn: bucket.arn, bucket: bucket.bucket };
   }
 
-  private createLogsBucket(expiryDays: number) {
-    const bucket = this.children.create(aws.s3.Bucket, "logsBucket", { forceDestroy: !this.protect, tags: this.tags }, { protect: this.protect });
-    this.makePrivate(bucket, "logs", undefined);
-    this.children.create(aws.s3.BucketLifecycleConfiguration, "logsLifecycle", {
-      bucket: bucket.id,
-      rules: [{ id: "expire-access-logs", status: "Enabled", filter: {}, expiration: { days: expiryDays } }],
-    });
-    return bucket;
-  }
-
-  /** The bucket's ARN from its name, which Pulumi's auto-naming knows before the bucket exists. */
-  private bucketArn(bucket: aws.s3.Bucket): pulumi.Output<string> {
-    return pulumi.interpolate`arn:${this.partition}:s3:::${bucket.bucket}`;
-  }
-
-  /** All four public-access-block settings, bucket-owner-enforced ownership and default encryption. */
-  private makePrivate(bucket: aws.s3.Bucket, role: "originals" | "logs", kmsKeyArn: pulumi.Input<string> | undefined) {
-    this.children.create(aws.s3.BucketPublicAccessBlock, `${role}PublicAccessBlock`, {
-      bucket: bucket.id,
-      blockPublicAcls: true,
-      blockPublicPolicy: true,
-      ignorePublicAcls: true,
-      restrictPublicBuckets: true,
-    });
-    this.children.create(aws.s3.BucketOwnershipControls, `${role}Ownership`, {
-      bucket: bucket.id,
-      rule: { objectOwnership: "BucketOwnerEnforced" },
-    });
-    this.children.create(aws.s3.BucketServerSideEncryptionConfiguration, `${role}Encryption`, {
-      bucket: bucket.id,
-      rules: [
-        kmsKeyArn
-          ? { applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms", kmsMasterKeyId: kmsKeyArn }, bucketKeyEnabled: true }
-          : { applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" } },
+  /** Standard logging v2 writes as CloudWatch Logs' delivery service, so the bucket keeps ACLs disabled. */
+  private createLogsBucket(name: string, args: ImageEdgeArgs): PrivateBucket {
+    const deliverySources = pulumi.interpolate`arn:${this.partition}:logs:${US_EAST_1}:${this.accountId}:delivery-source:*`;
+    return this.privateBucket(name, "logs", args, {
+      lifecycleRules: [{ id: "expire-access-logs", status: "Enabled", filter: {}, expiration: { days: args.accessLogDays ?? 90 } }],
+      policyStatements: (arn) => [
+        {
+          Sid: "AllowCloudFrontLogDelivery",
+          Effect: "Allow",
+          Principal: { Service: "delivery.logs.amazonaws.com" },
+          Action: "s3:PutObject",
+          Resource: `${arn}/AWSLogs/*`,
+          Condition: {
+            StringEquals: { "s3:x-amz-acl": "bucket-owner-full-control", "aws:SourceAccount": this.accountId },
+            ArnLike: { "aws:SourceArn": deliverySources },
+          },
+        },
       ],
     });
   }
@@ -666,8 +652,8 @@ export class ImageEdge extends pulumi.ComponentResource {
     });
   }
 
-  /** Standard logging v2: delivered by CloudWatch Logs, so the bucket keeps ACLs disabled. */
-  private deliverAccessLogs(distribution: aws.cloudfront.Distribution, bucket: aws.s3.Bucket) {
+  /** Standard logging v2: delivered by CloudWatch Logs into the logs bucket, whose policy lets it. */
+  private deliverAccessLogs(distribution: aws.cloudfront.Distribution, logs: PrivateBucket) {
     const source = this.children.create(aws.cloudwatch.LogDeliverySource, "accessLogSource", {
       region: US_EAST_1,
       logType: "ACCESS_LOGS",
@@ -677,22 +663,14 @@ export class ImageEdge extends pulumi.ComponentResource {
     const destination = this.children.create(aws.cloudwatch.LogDeliveryDestination, "accessLogDestination", {
       region: US_EAST_1,
       outputFormat: "parquet",
-      deliveryDestinationConfiguration: { destinationResourceArn: bucket.arn },
+      deliveryDestinationConfiguration: { destinationResourceArn: logs.bucket.arn },
       tags: this.tags,
-    });
-    const policy = this.children.create(aws.s3.BucketPolicy, "logsPolicy", {
-      bucket: bucket.id,
-      policy: logDeliveryPolicy(
-        this.bucketArn(bucket),
-        this.accountId,
-        pulumi.interpolate`arn:${this.partition}:logs:${US_EAST_1}:${this.accountId}:delivery-source:*`,
-      ),
     });
     this.children.create(
       aws.cloudwatch.LogDelivery,
       "accessLogDelivery",
       { region: US_EAST_1, deliverySourceName: source.name, deliveryDestinationArn: destination.arn, tags: this.tags },
-      { dependsOn: [policy] },
+      { dependsOn: [logs.policy] },
     );
   }
 
@@ -735,29 +713,6 @@ function checkSigningKeys(kids: string[]): void {
 
 function functionUrlHost(functionUrl: string): string {
   return new URL(functionUrl).host;
-}
-
-function tlsOnlyPolicy(bucketArn: pulumi.Input<string>): pulumi.Output<string> {
-  return pulumi.output(bucketArn).apply((arn) => policyDocument([denyInsecureTransport(arn)]));
-}
-
-function logDeliveryPolicy(bucketArn: pulumi.Output<string>, accountId: pulumi.Output<string>, sourceArns: pulumi.Output<string>): pulumi.Output<string> {
-  return pulumi.all([bucketArn, accountId, sourceArns]).apply(([arn, account, sources]) =>
-    policyDocument([
-      denyInsecureTransport(arn),
-      {
-        Sid: "AllowCloudFrontLogDelivery",
-        Effect: "Allow",
-        Principal: { Service: "delivery.logs.amazonaws.com" },
-        Action: "s3:PutObject",
-        Resource: `${arn}/AWSLogs/*`,
-        Condition: {
-          StringEquals: { "s3:x-amz-acl": "bucket-owner-full-control", "aws:SourceAccount": account },
-          ArnLike: { "aws:SourceArn": sources },
-        },
-      },
-    ]),
-  );
 }
 
 function imageFunctionPolicy(

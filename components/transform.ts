@@ -29,11 +29,16 @@ function kebabCase(role: string): string {
  * transform for that role has run.
  */
 export class ChildFactory<Children> {
+  /**
+   * @param formerParent where the children were parented before they moved under `parent`: each child
+   * then aliases its old URN, so stacks deployed before the move keep their resources.
+   */
   constructor(
     private readonly parent: pulumi.ComponentResource,
     /** The component's name, which begins every child's name. */
     readonly parentName: string,
     private readonly transforms: Transforms<Children> = {},
+    private readonly formerParent?: pulumi.Resource,
   ) {}
 
   /** The name a child of this role gets. */
@@ -50,6 +55,7 @@ export class ChildFactory<Children> {
   ): Resource {
     const name = this.name(role, instance);
     const childOpts: pulumi.CustomResourceOptions = { ...opts, parent: this.parent };
+    if (this.formerParent) childOpts.aliases = [...(opts.aliases ?? []), { parent: this.formerParent }];
     const transform = this.transforms[role] as Transform<Children[Role]> | undefined;
     let childArgs = args;
     if (typeof transform === "function") transform(childArgs, childOpts, name);

@@ -1,6 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { policyDocument } from "../../components/policy-documents";
+import { PrivateBucket, privateBucketTransforms } from "../../components/private-bucket";
 import { ChildFactory, type Transforms } from "../../components/transform";
 import { DELIVERY_PATH, PROGRAM_PREFIX, permissionsBoundaryArn, permissionsBoundaryName } from "../ownership";
 import {
@@ -14,7 +15,6 @@ import {
   githubTrustPolicy,
   previewStatements,
   previewSubjects,
-  tlsOnlyBucketPolicy,
 } from "./permissions";
 
 /** The resource arguments each child of a `DeliveryFoundation` is built from, by role. */
@@ -114,35 +114,32 @@ export class DeliveryFoundation extends pulumi.ComponentResource {
     );
     children.create(aws.kms.Alias, "stateKeyAlias", { name: keyAliasName, targetKeyId: key.arn });
 
-    const bucket = children.create(aws.s3.Bucket, "stateBucket", { bucket: `${PROGRAM_PREFIX}-state-${args.environment}-${args.accountId}`, tags }, keep);
-    children.create(aws.s3.BucketPublicAccessBlock, "statePublicAccessBlock", {
-      bucket: bucket.id,
-      blockPublicAcls: true,
-      blockPublicPolicy: true,
-      ignorePublicAcls: true,
-      restrictPublicBuckets: true,
-    });
-    children.create(aws.s3.BucketOwnershipControls, "stateOwnership", { bucket: bucket.id, rule: { objectOwnership: "BucketOwnerEnforced" } });
-    children.create(aws.s3.BucketServerSideEncryptionConfiguration, "stateEncryption", {
-      bucket: bucket.id,
-      rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms", kmsMasterKeyId: key.arn }, bucketKeyEnabled: true }],
-    });
-    children.create(aws.s3.BucketVersioning, "stateVersioning", { bucket: bucket.id, versioningConfiguration: { status: "Enabled" } });
-    children.create(aws.s3.BucketLifecycleConfiguration, "stateLifecycle", {
-      bucket: bucket.id,
-      rules: [
-        {
-          id: "expire-replaced-state",
-          status: "Enabled",
-          filter: {},
-          noncurrentVersionExpiration: { noncurrentDays: args.noncurrentStateDays ?? 90 },
-          // Every released lock leaves a delete marker behind.
-          expiration: { expiredObjectDeleteMarker: true },
-          abortIncompleteMultipartUpload: { daysAfterInitiation: 7 },
-        },
-      ],
-    });
-    children.create(aws.s3.BucketPolicy, "statePolicy", { bucket: bucket.id, policy: bucket.arn.apply(tlsOnlyBucketPolicy) });
+    // The state bucket's resources were direct children of this component before `PrivateBucket`
+    // existed; `movedFrom` keeps their URNs, so the bucket holding the state is never replaced.
+    const state = new PrivateBucket(
+      `${name}-state`,
+      {
+        bucketName: `${PROGRAM_PREFIX}-state-${args.environment}-${args.accountId}`,
+        kmsKeyArn: key.arn,
+        versioned: true,
+        lifecycleRules: [
+          {
+            id: "expire-replaced-state",
+            status: "Enabled",
+            filter: {},
+            noncurrentVersionExpiration: { noncurrentDays: args.noncurrentStateDays ?? 90 },
+            // Every released lock leaves a delete marker behind.
+            expiration: { expiredObjectDeleteMarker: true },
+            abortIncompleteMultipartUpload: { daysAfterInitiation: 7 },
+          },
+        ],
+        protect: true,
+        tags,
+        movedFrom: this,
+        transform: privateBucketTransforms(args.transform, "state"),
+      },
+      { parent: this },
+    );
 
     const oidcProviderArn =
       args.createGithubOidcProvider === false
@@ -160,7 +157,7 @@ export class DeliveryFoundation extends pulumi.ComponentResource {
       hostedZoneIds: args.hostedZoneIds ?? [],
       allowDestroy: args.allowDestroy ?? false,
     });
-    const scope = pulumi.all([bucket.arn, key.arn]).apply(([bucketArn, keyArn]) => scopeOf(bucketArn, keyArn));
+    const scope = pulumi.all([state.arn, key.arn]).apply(([bucketArn, keyArn]) => scopeOf(bucketArn, keyArn));
     const boundary = children.create(aws.iam.Policy, "permissionsBoundary", {
       name: boundaryName,
       path: DELIVERY_PATH,
@@ -203,8 +200,8 @@ export class DeliveryFoundation extends pulumi.ComponentResource {
       children.create(aws.iam.RolePolicyAttachment, "deployPolicyAttachment", { role: deployRole.name, policyArn: policy.arn }, {}, area);
     }
 
-    this.stateBucketName = bucket.bucket;
-    this.backendUrl = pulumi.interpolate`s3://${bucket.bucket}?region=${args.region}&awssdk=v2`;
+    this.stateBucketName = state.name;
+    this.backendUrl = pulumi.interpolate`s3://${state.name}?region=${args.region}&awssdk=v2`;
     this.secretsProvider = pulumi.output(`awskms://${keyAliasName}?region=${args.region}`);
     this.previewRoleArn = previewRole.arn;
     this.deployRoleArn = deployRole.arn;

@@ -13,7 +13,6 @@
  * https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazoncloudfront.html
  * https://docs.aws.amazon.com/IAM/latest/UserGuide/access_iam-tags.html
  */
-import { denyInsecureTransport, policyDocument } from "../../components/policy-documents";
 import { DELIVERY_PATH, ownershipTags, PROGRAM_PREFIX } from "../ownership";
 
 export const GITHUB_OIDC_HOST = "token.actions.githubusercontent.com";
@@ -519,9 +518,4 @@ export function boundaryStatements(scope: DeliveryScope): PolicyStatement[] {
     allow("ShiftAlias", ["lambda:GetAlias", "lambda:GetProvisionedConcurrencyConfig", "lambda:UpdateAlias"], [functions, `${functions}:*`]),
     allow("ReadAlarms", ["cloudwatch:DescribeAlarms"], [arn("cloudwatch", scope, "alarm:*")]),
   ];
-}
-
-/** The bucket policy of the state bucket: TLS only. */
-export function tlsOnlyBucketPolicy(bucketArn: string): string {
-  return policyDocument([denyInsecureTransport(bucketArn)]);
 }

@@ -97,11 +97,15 @@ describe("the packed package in another team's project", function () {
     describe(`in ${mode}`, () => {
       const resources = () => report.results.find((result) => result.mode === mode)!.resources;
 
-      it("builds two image edges and one set of alarms, each child once", () => {
+      it("builds two image edges (each with its private buckets) and one set of alarms, each child once", () => {
         const components = resources().filter((resource) => resource.type.startsWith("rendorix:index:"));
         assert.deepEqual(components.map((resource) => `${resource.type}::${resource.name}`).sort(), [
           "rendorix:index:ImageEdge::avatars",
           "rendorix:index:ImageEdge::products",
+          "rendorix:index:PrivateBucket::avatars-logs",
+          "rendorix:index:PrivateBucket::avatars-originals",
+          "rendorix:index:PrivateBucket::products-logs",
+          "rendorix:index:PrivateBucket::products-originals",
           "rendorix:index:ServiceAlarms::catalog-images",
         ]);
         const urns = resources().map((resource) => resource.urn);

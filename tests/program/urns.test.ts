@@ -2,17 +2,18 @@
  * Golden URN lists. A resource's URN is its identity in the state: a change of name, type or parent
  * makes `pulumi up` delete the deployed resource and create a new one (a new bucket, a new
  * distribution, a new keyring), unless the resource declares its old URN through `aliases`. These
- * tests capture every stack in both modes and compare the URNs, computed as the engine does, with
- * the committed lists in `tests/program/urns/`.
+ * tests capture every stack in both modes and compare each resource's identity with the committed
+ * lists in `tests/program/urns/`: its URN, computed as the engine does, or the alias it declares that
+ * is in the list. A resource that moves without an alias to its listed URN fails the test.
  *
  * After a deliberate change (a new resource, or a move covered by `aliases`), rewrite the lists with
  * `RENDORIX_WRITE_URNS=1 npx mocha tests/program/urns.test.ts` and review the diff.
  */
 import { strict as assert } from "node:assert";
-import { readFileSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { captureProgram, readProjectName, readStackConfigFile } from "../../check/capture";
-import type { CapturedProgram, CheckMode } from "../../check/model";
+import type { CapturedAlias, CapturedProgram, CapturedResource, CheckMode } from "../../check/model";
 import { captureStack } from "../support/program";
 
 const GOLDEN_DIR = join(__dirname, "urns");
@@ -48,22 +49,53 @@ const PROGRAMS: Program[] = [
 ];
 
 /**
- * The URNs the engine gives the captured resources. Pulumi's mocks qualify a child's type with its
- * parent's type only; the engine uses the parent's whole type chain (`a$b$c`), so a component inside a
- * component gets a different URN in a real deployment than under mocks. The chain is rebuilt here from
- * the captured parents.
+ * URNs as the engine makes them. Pulumi's mocks qualify a child's type with its parent's type only;
+ * the engine uses the parent's whole type chain (`a$b$c`), so a component inside a component gets a
+ * different URN in a real deployment than under mocks. The chain is rebuilt here from the captured
+ * parents, for current URNs and for aliases alike.
  */
-function engineUrns(program: CapturedProgram): string[] {
-  const byUrn = new Map(program.resources.map((resource) => [resource.urn, resource]));
-  const qualifiedType = (urn: string | undefined): string | undefined => {
-    const resource = urn === undefined ? undefined : byUrn.get(urn);
+class EngineUrns {
+  private readonly byUrn: Map<string, CapturedResource>;
+
+  constructor(private readonly program: CapturedProgram) {
+    this.byUrn = new Map(program.resources.map((resource) => [resource.urn, resource]));
+  }
+
+  /** The type chain of the resource with this (mock) URN; undefined for the stack and for no parent. */
+  private chain(urn: string | undefined): string | undefined {
+    const resource = urn === undefined ? undefined : this.byUrn.get(urn);
     if (!resource || resource.type === "pulumi:pulumi:Stack") return undefined;
-    const parentChain = qualifiedType(resource.parentUrn);
+    const parentChain = this.chain(resource.parentUrn);
     return parentChain === undefined ? resource.type : `${parentChain}$${resource.type}`;
-  };
+  }
+
+  private urn(parentUrn: string | undefined, type: string, name: string, stack = this.program.stack, project = this.program.project): string {
+    const parentChain = this.chain(parentUrn);
+    return `urn:pulumi:${stack}::${project}::${parentChain === undefined ? type : `${parentChain}$${type}`}::${name}`;
+  }
+
+  current(resource: CapturedResource): string {
+    return this.urn(resource.parentUrn, resource.type, resource.name);
+  }
+
+  /** The old URN an alias stands for; unset parts are the resource's current ones. */
+  alias(resource: CapturedResource, alias: CapturedAlias): string {
+    if (alias.urn) return alias.urn;
+    const parentUrn = alias.noParent ? undefined : (alias.parentUrn ?? resource.parentUrn);
+    return this.urn(parentUrn, alias.type ?? resource.type, alias.name ?? resource.name, alias.stack, alias.project);
+  }
+}
+
+/** Each resource's identity in the state: the alias it declares that the golden list holds, else its own URN. */
+function identities(program: CapturedProgram, golden: Set<string>): string[] {
+  const urns = new EngineUrns(program);
   return program.resources
-    .map((resource) => `urn:pulumi:${program.stack}::${program.project}::${qualifiedType(resource.urn) ?? resource.type}::${resource.name}`)
+    .map((resource) => (resource.aliases ?? []).map((alias) => urns.alias(resource, alias)).find((urn) => golden.has(urn)) ?? urns.current(resource))
     .sort();
+}
+
+function readGolden(path: string): string[] {
+  return existsSync(path) ? readFileSync(path, "utf8").split("\n").filter(Boolean) : [];
 }
 
 describe("URNs of the deployed resources", function () {
@@ -73,10 +105,10 @@ describe("URNs of the deployed resources", function () {
     it(`keeps every URN of ${program.golden.replace(/\.txt$/, "")} as committed in tests/program/urns/${program.golden}, in preview and update`, async () => {
       const path = join(GOLDEN_DIR, program.golden);
       for (const mode of MODES) {
-        const urns = engineUrns(await program.capture(mode));
+        const urns = identities(await program.capture(mode), new Set(readGolden(path)));
         assert.equal(new Set(urns).size, urns.length, "URNs are unique");
         if (WRITE) writeFileSync(path, `${urns.join("\n")}\n`);
-        const golden = readFileSync(path, "utf8").split("\n").filter(Boolean);
+        const golden = readGolden(path);
         const gone = golden.filter((urn) => !urns.includes(urn));
         const added = urns.filter((urn) => !golden.includes(urn));
         assert.ok(
