@@ -1,17 +1,16 @@
 import { strict as assert } from "node:assert";
-import { execFile } from "node:child_process";
 import { once } from "node:events";
 import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { promisify } from "node:util";
 import { signPath } from "../../core/url-signing";
 import { nodeHmac } from "../../core/keyring";
 import { readStreamedResponse } from "../../image-fn/response-stream";
 import { bundleImageFunction } from "../../tools/bundle-image-fn";
 import { FIXTURES } from "../support/bad-originals";
+import { runProcess, stopProcesses } from "../support/processes";
 import { type LocalS3, startLocalS3 } from "../support/s3";
 import { vectors } from "../support/vectors";
 
@@ -43,9 +42,10 @@ describe("Lambda bundle", function () {
     secrets = await startSecretsEndpoint();
   });
 
+  afterEach(stopProcesses);
   after(async () => {
-    await s3.close();
-    secrets.server.close();
+    await s3?.close();
+    secrets?.server.close();
     rmSync(work, { recursive: true, force: true });
   });
 
@@ -69,9 +69,8 @@ describe("Lambda bundle", function () {
         .then(() => fn.streamingHandler(${JSON.stringify(event)}, stream, { awsRequestId: "r2" }))
         .then(() => process.stdout.write("STREAMED " + Buffer.concat(chunks).toString("base64") + "\\n"))`;
     // Asynchronous on purpose: the S3 and Secrets Manager endpoints answer from this process's event loop.
-    const { stdout: output } = await promisify(execFile)(process.execPath, ["-e", script], {
+    const { code, stdout: output, stderr } = await runProcess(process.execPath, ["-e", script], {
       cwd: work,
-      encoding: "utf8",
       env: {
         PATH: process.env.PATH,
         AWS_REGION: "us-east-1",
@@ -84,6 +83,7 @@ describe("Lambda bundle", function () {
         RENDORIX_KEYRING_SECRET_ARN: "arn:aws:secretsmanager:us-east-1:1:secret:k",
       },
     });
+    assert.equal(code, 0, stderr);
     const result200 = JSON.parse(/^RESULT (.*)$/m.exec(output)![1]);
     assert.equal(result200.statusCode, 200);
     assert.equal(result200.headers["content-type"], "image/webp");

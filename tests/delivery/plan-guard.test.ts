@@ -1,10 +1,9 @@
 import { strict as assert } from "node:assert";
-import { spawn } from "node:child_process";
-import { once } from "node:events";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { judgePreview, PROTECTED_CHANGE_LABEL, protectedChanges } from "../../tools/plan-guard";
+import { runProcess, stopProcesses } from "../support/processes";
 
 const ROOT = join(__dirname, "../..");
 const TSX = join(ROOT, "node_modules/.bin/tsx");
@@ -95,15 +94,13 @@ describe("preview guard", () => {
       dir = mkdtempSync(join(tmpdir(), "rendorix-guard-"));
       writeFileSync(join(dir, "preview.json"), JSON.stringify(risky));
     });
+    afterEach(stopProcesses);
     after(() => rmSync(dir, { recursive: true, force: true }));
 
     it("exits 1 on a protected change without the label, 0 with it", async () => {
       const run = async (labels: string[]) => {
-        const child = spawn(TSX, ["tools/plan-guard.ts", join(dir, "preview.json"), "--stack", "prod", "--labels-json", JSON.stringify(labels)], { cwd: ROOT });
-        let output = "";
-        child.stdout.on("data", (chunk) => (output += chunk));
-        const [code] = await once(child, "exit");
-        return { code, output };
+        const { code, stdout } = await runProcess(TSX, ["tools/plan-guard.ts", join(dir, "preview.json"), "--stack", "prod", "--labels-json", JSON.stringify(labels)], { cwd: ROOT });
+        return { code, output: stdout };
       };
       const [refused, allowed] = await Promise.all([run([]), run([PROTECTED_CHANGE_LABEL])]);
       assert.equal(refused.code, 1);

@@ -1,6 +1,5 @@
 import { strict as assert } from "node:assert";
 import { randomBytes } from "node:crypto";
-import { spawn } from "node:child_process";
 import { once } from "node:events";
 import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { createServer, type Server } from "node:http";
@@ -12,6 +11,7 @@ import { folderOriginals } from "../../image-fn/originals";
 import { type LocalEdge, type LocalEdgeOptions, startLocalEdge } from "../../local/server";
 import { type CheckResult, DEFAULT_PROBE_KEY, runSmokeChecks } from "../../tools/smoke";
 import { FIXTURES } from "../support/bad-originals";
+import { type Finished, runProcess, stopProcesses } from "../support/processes";
 import { vectors } from "../support/vectors";
 
 const ROOT = join(__dirname, "../..");
@@ -37,14 +37,8 @@ async function startSecretsManager(keyring: Keyring): Promise<{ endpoint: string
 }
 
 /** `npm run smoke` as the deploy runs it, against an edge served from this process. */
-async function runSmokeCommand(args: string[], env: NodeJS.ProcessEnv = {}): Promise<{ code: number; stdout: string; stderr: string }> {
-  const child = spawn(TSX, ["tools/smoke.ts", ...args], { cwd: ROOT, env: { ...process.env, ...env } });
-  let stdout = "";
-  let stderr = "";
-  child.stdout.on("data", (chunk) => (stdout += chunk));
-  child.stderr.on("data", (chunk) => (stderr += chunk));
-  const [code] = await once(child, "exit");
-  return { code, stdout, stderr };
+function runSmokeCommand(args: string[], env: NodeJS.ProcessEnv = {}): Promise<Finished> {
+  return runProcess(TSX, ["tools/smoke.ts", ...args], { cwd: ROOT, env: { ...process.env, ...env } });
 }
 
 function failedChecks(results: CheckResult[]): string[] {
@@ -72,6 +66,7 @@ describe("smoke test against the local edge", function () {
     writeFileSync(keyringFile, JSON.stringify(keyring));
   });
 
+  afterEach(stopProcesses);
   after(async () => {
     await Promise.all(edges.map((started) => started.close()));
     rmSync(dir, { recursive: true, force: true });

@@ -1,5 +1,5 @@
 import { strict as assert } from "node:assert";
-import { type ChildProcess, spawn, spawnSync } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -9,6 +9,7 @@ import type { AddressInfo } from "node:net";
 import sharp from "sharp";
 import { FIXTURES } from "../support/bad-originals";
 import { rawRequest } from "../support/http";
+import { runProcess, startProcess, stopProcesses } from "../support/processes";
 import { type LocalS3, startLocalS3 } from "../support/s3";
 import { vectors } from "../support/vectors";
 
@@ -17,7 +18,7 @@ const TSX = join(ROOT, "node_modules/.bin/tsx");
 
 /** Starts `npm start`'s script and resolves with the sample URL it prints. */
 async function startCli(args: string[], env: NodeJS.ProcessEnv = {}): Promise<{ child: ChildProcess; sampleUrl: string }> {
-  const child = spawn(TSX, ["local/cli.ts", "--port", "0", ...args], { cwd: ROOT, env: { ...process.env, ...env } });
+  const child = startProcess(TSX, ["local/cli.ts", "--port", "0", ...args], { cwd: ROOT, env: { ...process.env, ...env } });
   let output = "";
   child.stderr!.on("data", (chunk) => (output += chunk));
   return new Promise((resolve, reject) => {
@@ -39,6 +40,7 @@ describe("command line", function () {
     keyringFile = join(dir, "keyring.json");
     writeFileSync(keyringFile, JSON.stringify(vectors.keyring));
   });
+  afterEach(stopProcesses);
   after(() => rmSync(dir, { recursive: true, force: true }));
 
   it("npm start serves the printed sample URL and stops cleanly on SIGTERM", async () => {
@@ -61,20 +63,16 @@ describe("command line", function () {
     after(() => s3.close());
 
     it("npm start -- --originals s3://bucket --s3-endpoint URL serves from the bucket", async () => {
-      const { child, sampleUrl } = await startCli(
+      const { sampleUrl } = await startCli(
         ["--keyring", keyringFile, "--originals", "s3://photos", "--s3-endpoint", s3.endpoint],
         { AWS_ACCESS_KEY_ID: "S3RVER", AWS_SECRET_ACCESS_KEY: "S3RVER" },
       );
-      try {
-        const url = new URL(sampleUrl);
-        const response = await rawRequest(url.origin, url.pathname + url.search, { headers: { accept: "image/avif" } });
-        assert.equal(response.status, 200);
-        assert.equal(response.headers["content-type"], "image/avif");
-        const missing = await rawRequest(url.origin, url.pathname.replace("coffee", "nope") + url.search);
-        assert.equal(missing.status, 403, "a different key has a different signature");
-      } finally {
-        child.kill("SIGTERM");
-      }
+      const url = new URL(sampleUrl);
+      const response = await rawRequest(url.origin, url.pathname + url.search, { headers: { accept: "image/avif" } });
+      assert.equal(response.status, 200);
+      assert.equal(response.headers["content-type"], "image/avif");
+      const missing = await rawRequest(url.origin, url.pathname.replace("coffee", "nope") + url.search);
+      assert.equal(missing.status, 403, "a different key has a different signature");
     });
   });
 
@@ -83,7 +81,7 @@ describe("command line", function () {
 
     /** `npm start` on `port`; resolves once it serves, with npm's pid and the node server's pid. */
     async function npmStart(port: number): Promise<{ npm: ChildProcess; server: number; output: () => string }> {
-      const npm = spawn("npm", ["start", "--", "--port", String(port), "--keyring", keyringFile], { cwd: ROOT });
+      const npm = startProcess("npm", ["start", "--", "--port", String(port), "--keyring", keyringFile], { cwd: ROOT });
       let output = "";
       npm.stdout!.on("data", (chunk) => (output += chunk));
       npm.stderr!.on("data", (chunk) => (output += chunk));
@@ -134,30 +132,27 @@ describe("command line", function () {
     });
   });
 
-  it("refuses a bad flag value naming the flag", () => {
-    const result = spawnSync(TSX, ["local/cli.ts", "--port", "http"], { cwd: ROOT, encoding: "utf8" });
-    assert.equal(result.status, 2);
+  it("refuses a bad flag value naming the flag", async () => {
+    const result = await runProcess(TSX, ["local/cli.ts", "--port", "http"], { cwd: ROOT });
+    assert.equal(result.code, 2);
     assert.match(result.stderr, /--port must be a whole number from 0 to 65535/);
   });
 
-  it("npm run sign prints a URL that verifies, and refuses a bad --ttl", () => {
-    const signed = spawnSync(
+  it("npm run sign prints a URL that verifies, and refuses a bad --ttl", async () => {
+    const signed = await runProcess(
       TSX,
       ["local/sign-cli.ts", "--preset", "thumb", "--key", "a b/c.jpg", "--ttl", "2h", "--keyring", keyringFile, "--base-url", "https://img.example.com"],
-      { cwd: ROOT, encoding: "utf8" },
+      { cwd: ROOT },
     );
-    assert.equal(signed.status, 0, signed.stderr);
+    assert.equal(signed.code, 0, signed.stderr);
     const url = new URL(signed.stdout.trim());
     assert.equal(url.origin + url.pathname, "https://img.example.com/thumb/a%20b/c.jpg");
     assert.equal(url.searchParams.get("kid"), "k1");
     const ttl = Number(url.searchParams.get("exp")) - Math.floor(Date.now() / 1000);
     assert.ok(ttl > 7000 && ttl <= 7200, `ttl ${ttl}`);
 
-    const bad = spawnSync(TSX, ["local/sign-cli.ts", "--preset", "thumb", "--key", "a.jpg", "--ttl", "2 hours", "--keyring", keyringFile], {
-      cwd: ROOT,
-      encoding: "utf8",
-    });
-    assert.equal(bad.status, 2);
+    const bad = await runProcess(TSX, ["local/sign-cli.ts", "--preset", "thumb", "--key", "a.jpg", "--ttl", "2 hours", "--keyring", keyringFile], { cwd: ROOT });
+    assert.equal(bad.code, 2);
     assert.match(bad.stderr, /--ttl must be a whole number followed by s, m, h or d/);
   });
 });

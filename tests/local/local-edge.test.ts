@@ -40,7 +40,7 @@ describe("local edge over HTTP", function () {
   });
 
   after(async () => {
-    await edge.close();
+    await edge?.close();
     rmSync(dir, { recursive: true, force: true });
   });
 

@@ -3,7 +3,6 @@
  * analyzer over gRPC and prints its port. The test asks it what it serves.
  */
 import assert from "node:assert/strict";
-import { ChildProcess, spawn } from "node:child_process";
 import { once } from "node:events";
 import { join } from "node:path";
 import * as grpc from "@grpc/grpc-js";
@@ -11,19 +10,23 @@ import { AnalyzerClient } from "@pulumi/pulumi/proto/analyzer_grpc_pb";
 import { AnalyzerInfo, EnforcementLevel } from "@pulumi/pulumi/proto/analyzer_pb";
 import { Empty } from "google-protobuf/google/protobuf/empty_pb";
 import { rules } from "../../policy/rules";
+import { startProcess, stopProcesses } from "../support/processes";
 
 const PACK_DIR = join(__dirname, "../../policy");
 
 describe("the policy pack entry point", () => {
-  let pack: ChildProcess | undefined;
-  after(() => pack?.kill());
+  afterEach(stopProcesses);
 
   it("serves rendorix-guard with every policy at its level and its config schema", async () => {
-    pack = spawn(process.execPath, ["--require", "tsx/cjs", "--eval", "require('./index.ts')"], { cwd: PACK_DIR, stdio: ["ignore", "pipe", "inherit"] });
+    const pack = startProcess(process.execPath, ["--require", "tsx/cjs", "--eval", "require('./index.ts')"], { cwd: PACK_DIR, stdio: ["ignore", "pipe", "inherit"] });
     const [firstLine] = (await once(pack.stdout!, "data")) as [Buffer];
     const client = new AnalyzerClient(`127.0.0.1:${firstLine.toString().trim()}`, grpc.credentials.createInsecure());
-    const info = await new Promise<AnalyzerInfo>((resolve, reject) => client.getAnalyzerInfo(new Empty(), (error, response) => (error ? reject(error) : resolve(response))));
-    client.close();
+    let info: AnalyzerInfo;
+    try {
+      info = await new Promise<AnalyzerInfo>((resolve, reject) => client.getAnalyzerInfo(new Empty(), (error, response) => (error ? reject(error) : resolve(response))));
+    } finally {
+      client.close();
+    }
 
     assert.equal(info.getName(), "rendorix-guard");
     const served = info.getPoliciesList().map((policy) => ({
