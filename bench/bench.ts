@@ -8,7 +8,7 @@ import { basename, dirname, join, resolve } from "node:path";
 import { createInterface } from "node:readline";
 import { parseArgs, promisify } from "node:util";
 import type { LambdaFunctionURLEvent } from "aws-lambda";
-import sharp from "sharp";
+import sharp, { type Sharp } from "sharp";
 import { FORMAT_HEADER, type NegotiatedFormat, type OutputFormat, outputFormat } from "../core/formats";
 import { createImageHandler, DEFAULT_MAX_SOURCE_PIXELS, type ImageHandler } from "../image-fn/handler";
 import type { Keyring } from "../core/keyring";
@@ -16,12 +16,15 @@ import { staticKeyring } from "../image-fn/keyring-source";
 import { folderOriginals, type OriginalStore, originalsS3Client, s3Originals } from "../image-fn/originals";
 import { DEFAULT_PRESETS } from "../core/presets";
 import { signUrl } from "../core/sign-url";
-import { contentType, encode } from "../image-fn/transform";
+import { contentType, DEFAULT_QUALITY, encode } from "../image-fn/transform";
+import { referencePixels, resizePipeline, ssimAgainst, TARGET_SSIM } from "./quality";
 import { startLocalEdge } from "../local/server";
+import { bundleImageFunction } from "../tools/bundle-image-fn";
 import { startLocalS3 } from "../tests/support/s3";
+import { startSecretsEndpoint } from "../tests/support/secrets";
 import { textTable } from "../cli/support";
 
-const SECTIONS = ["transforms", "rss", "edge"] as const;
+const SECTIONS = ["transforms", "cold", "quality", "rss", "edge"] as const;
 type Section = (typeof SECTIONS)[number];
 const USAGE = `usage: npm run bench -- [--quick] [--iterations N] [--only ${SECTIONS.join(",")}]`;
 const FIXTURES = resolve(__dirname, "../tests/fixtures/images");
@@ -31,6 +34,10 @@ const EDGE_SAMPLE_KEY = "coffee.png";
 
 const TARGET_HANDLER_OVER_BARE = 1.15;
 const TARGET_S3_HANDLER_OVER_BARE = 1.1;
+const TARGET_COLD_LOAD_MS = 120;
+const TARGET_FIRST_OVER_WARM = 1.3;
+const COLD_WARM_CALLS = 5;
+const COLD_CASE: TransformCase = { preset: "w400", negotiated: "webp", format: "webp" };
 const S3_BUCKET = "originals";
 const TARGET_HIT_P99_MS = 5;
 const TARGET_PEAK_RSS_50MP_MB = 700;
@@ -49,12 +56,13 @@ const EDGE_CONCURRENCY = 8;
 
 interface BenchSettings {
   iterations: number;
+  coldProcesses: number;
   warmCalls: number;
   loadSeconds: number;
 }
 
-const FULL: BenchSettings = { iterations: 11, warmCalls: 40, loadSeconds: 5 };
-const QUICK: BenchSettings = { iterations: 3, warmCalls: 8, loadSeconds: 2 };
+const FULL: BenchSettings = { iterations: 11, coldProcesses: 7, warmCalls: 40, loadSeconds: 5 };
+const QUICK: BenchSettings = { iterations: 3, coldProcesses: 3, warmCalls: 8, loadSeconds: 2 };
 
 /** One request shape: a default preset with the format the edge negotiated for it. */
 interface TransformCase {
@@ -243,6 +251,220 @@ async function benchTransforms(keyring: Keyring, iterations: number, s3Endpoint:
       detail: `worst ${worstS3.s3Ratio.toFixed(3)} (${worstS3.testCase.preset} ${worstS3.testCase.format})`,
     },
   ];
+}
+
+interface ColdRun {
+  loadMs: number;
+  constructMs: number;
+  firstMs: number;
+  warmMs: number[];
+}
+
+/**
+ * What one fresh process does with the built bundle: load it (sharp and the SDK included), build the
+ * streaming handler from the environment as Lambda's first invocation does, call it once, then warm.
+ */
+function coldScript(bundleFile: string, event: LambdaFunctionURLEvent): string {
+  return `const started = performance.now();
+    const fn = require(${JSON.stringify(bundleFile)});
+    const loaded = performance.now();
+    const handler = fn.streamingHandlerFromEnvironment();
+    const built = performance.now();
+    const { Writable } = require("node:stream");
+    async function call() {
+      const chunks = [];
+      const stream = new Writable({ write(chunk, _encoding, done) { chunks.push(chunk); done(); } });
+      const callStarted = performance.now();
+      await handler(${JSON.stringify(event)}, stream, { awsRequestId: "cold" });
+      const ms = performance.now() - callStarted;
+      const prelude = Buffer.concat(chunks).subarray(0, 64).toString("latin1");
+      if (!prelude.startsWith('{"statusCode":200')) throw new Error("cold call answered " + prelude);
+      return ms;
+    }
+    (async () => {
+      const firstMs = await call();
+      const warmMs = [];
+      for (let i = 0; i < ${COLD_WARM_CALLS}; i++) warmMs.push(await call());
+      process.stdout.write("COLD " + JSON.stringify({ loadMs: loaded - started, constructMs: built - loaded, firstMs, warmMs }) + "\\n");
+    })().catch((error) => { console.error(error); process.exit(1); });`;
+}
+
+/**
+ * Cold start from the built bundle (host variant, as tests/build/bundle.test.ts builds it) in fresh
+ * processes: originals from S3 in another process, the keyring from a local Secrets Manager endpoint.
+ */
+async function benchColdStart(keyring: Keyring, processes: number, s3Endpoint: string): Promise<Target[]> {
+  const work = mkdtempSync(join(tmpdir(), "rendorix-cold-"));
+  const secrets = await startSecretsEndpoint(keyring);
+  try {
+    progress("cold start: building the bundle for this host");
+    const bundle = await bundleImageFunction(join(work, "image-fn"), { os: process.platform, cpu: process.arch, libc: "glibc" });
+    const bundleFile = join(work, "image-fn/index.js");
+    const event = functionUrlEvent(keyring, COLD_CASE, basename(PHOTO));
+    const env = {
+      PATH: process.env.PATH,
+      AWS_REGION: "us-east-1",
+      AWS_ACCESS_KEY_ID: "S3RVER",
+      AWS_SECRET_ACCESS_KEY: "S3RVER",
+      AWS_ENDPOINT_URL_S3: s3Endpoint,
+      AWS_ENDPOINT_URL_SECRETS_MANAGER: secrets.endpoint,
+      AWS_LAMBDA_FUNCTION_NAME: "rendorix-bench",
+      RENDORIX_ORIGINALS_BUCKET: S3_BUCKET,
+      RENDORIX_KEYRING_SECRET_ARN: "arn:aws:secretsmanager:us-east-1:1:secret:k",
+    };
+    const runs: ColdRun[] = [];
+    for (let i = 0; i < processes; i++) {
+      progress(`cold start: fresh process ${i + 1} of ${processes}`);
+      // Asynchronous: the Secrets Manager endpoint answers from this process's event loop.
+      const { stdout } = await promisify(execFile)(process.execPath, ["-e", coldScript(bundleFile, event)], { cwd: work, env, encoding: "utf8" });
+      runs.push(JSON.parse(/^COLD (.*)$/m.exec(stdout)![1]) as ColdRun);
+    }
+    const rows = runs.map((run) => {
+      const warm = median(run.warmMs);
+      return { loadAndBuild: run.loadMs + run.constructMs, ratio: run.firstMs / warm, run, warm };
+    });
+    printTable(
+      `Cold start from the built bundle (index.js ${(statSync(bundleFile).size / 1024).toFixed(0)} KiB, zip ${(bundle.zipBytes / 1e6).toFixed(1)} MB), ${processes} fresh processes; call = ${COLD_CASE.preset} ${COLD_CASE.format} of ${basename(PHOTO)} from S3, streamed; warm = median of ${COLD_WARM_CALLS} calls after the first`,
+      ["process", "load ms", "construct ms", "load+construct", "first call ms", "warm ms", "first/warm"],
+      rows.map((row, i) => [
+        String(i + 1),
+        row.run.loadMs.toFixed(1),
+        row.run.constructMs.toFixed(1),
+        row.loadAndBuild.toFixed(1),
+        row.run.firstMs.toFixed(1),
+        row.warm.toFixed(1),
+        row.ratio.toFixed(3),
+      ]),
+    );
+    const loadAndBuild = median(rows.map((row) => row.loadAndBuild));
+    const ratio = median(rows.map((row) => row.ratio));
+    return [
+      {
+        name: `cold start: module load + handler construction <= ${TARGET_COLD_LOAD_MS} ms (median of ${processes} processes)`,
+        pass: loadAndBuild <= TARGET_COLD_LOAD_MS,
+        detail: `${loadAndBuild.toFixed(1)} ms; bundle index.js ${(statSync(bundleFile).size / 1024).toFixed(0)} KiB, zip ${(bundle.zipBytes / 1e6).toFixed(1)} MB`,
+      },
+      {
+        name: `cold start: first call <= ${TARGET_FIRST_OVER_WARM}x warm median (median of ${processes} processes)`,
+        pass: ratio <= TARGET_FIRST_OVER_WARM,
+        detail: `${ratio.toFixed(3)}`,
+      },
+    ];
+  } finally {
+    secrets.server.close();
+    rmSync(work, { recursive: true, force: true });
+  }
+}
+
+type LossyFormat = keyof typeof TARGET_SSIM;
+const LOSSY_FORMATS = Object.keys(TARGET_SSIM) as LossyFormat[];
+const QUALITY_PHOTOS = ["kleiber-6028x3391.jpg", "hubble_deep_field.jpg", "chelsea.png", "coffee.png"];
+const LOWEST_QUALITY = 40;
+const HIGHEST_QUALITY = 95;
+
+/** sharp's own defaults for each format, the baseline of the byte savings. */
+function sharpDefault(pipeline: Sharp, format: LossyFormat): Sharp {
+  return format === "jpeg" ? pipeline.jpeg() : format === "webp" ? pipeline.webp() : pipeline.avif();
+}
+
+interface QualityCase {
+  preset: string;
+  format: LossyFormat;
+  photo: string;
+  /** The resize as raw pixels, encoded once per candidate setting. */
+  resized: { raw: Buffer; width: number; height: number };
+  reference: Awaited<ReturnType<typeof referencePixels>>;
+}
+
+function encodeResized(resized: QualityCase["resized"], encodeWith: (pipeline: Sharp) => Sharp): Promise<Buffer> {
+  const pipeline = sharp(resized.raw, { raw: { width: resized.width, height: resized.height, channels: 3 } }).withIccProfile("srgb");
+  return encodeWith(pipeline).toBuffer();
+}
+
+/** The lowest quality whose SSIM reaches the target (SSIM grows with quality, so a bisection finds it). */
+async function lowestQualityReaching(testCase: QualityCase, target: number): Promise<number> {
+  let low = LOWEST_QUALITY;
+  let high = HIGHEST_QUALITY;
+  while (low < high) {
+    const middle = Math.floor((low + high) / 2);
+    const encoded = await encodeResized(testCase.resized, (pipeline) => encode(pipeline, testCase.format, middle));
+    if ((await ssimAgainst(testCase.reference, encoded)) >= target) high = middle;
+    else low = middle + 1;
+  }
+  return low;
+}
+
+async function qualityCases(): Promise<QualityCase[]> {
+  const cases: QualityCase[] = [];
+  for (const photo of QUALITY_PHOTOS) {
+    const source = readFileSync(join(FIXTURES, photo));
+    for (const [preset, settings] of Object.entries(DEFAULT_PRESETS)) {
+      const { data, info } = await resizePipeline(source, settings).removeAlpha().raw().toBuffer({ resolveWithObject: true });
+      const resized = { raw: data, width: info.width, height: info.height };
+      const reference = await referencePixels(source, settings);
+      const formats = settings.format === "auto" ? LOSSY_FORMATS : LOSSY_FORMATS.filter((format) => format === settings.format);
+      for (const format of formats) cases.push({ preset, format, photo, resized, reference });
+    }
+  }
+  return cases;
+}
+
+/**
+ * Bytes at equal quality: per default preset and format, the lowest quality reaching the format's SSIM
+ * target on each test photo, the default each format needs to reach it on all of them, and what the
+ * defaults in force give against sharp's own defaults (bytes summed over the photos, worst SSIM).
+ */
+async function benchQuality(): Promise<Target[]> {
+  progress("quality: resizing the test photos");
+  const cases = await qualityCases();
+  const needed = new Map<string, number>();
+  for (const [i, testCase] of cases.entries()) {
+    if (i % 10 === 0) progress(`quality: searching settings, case ${i + 1} of ${cases.length}`);
+    const key = `${testCase.preset} ${testCase.format}`;
+    needed.set(key, Math.max(needed.get(key) ?? 0, await lowestQualityReaching(testCase, TARGET_SSIM[testCase.format])));
+  }
+  const rows: string[][] = [];
+  const targets: Target[] = [];
+  const keys = [...needed.keys()];
+  for (const key of keys) {
+    const group = cases.filter((testCase) => `${testCase.preset} ${testCase.format}` === key);
+    const format = group[0].format;
+    let ours = { bytes: 0, worstSsim: 1, ms: 0 };
+    let theirs = { bytes: 0, worstSsim: 1 };
+    for (const testCase of group) {
+      const started = performance.now();
+      const encoded = await encodeResized(testCase.resized, (pipeline) => encode(pipeline, format, undefined));
+      const ms = performance.now() - started;
+      const baseline = await encodeResized(testCase.resized, (pipeline) => sharpDefault(pipeline, format));
+      ours = { bytes: ours.bytes + encoded.length, worstSsim: Math.min(ours.worstSsim, await ssimAgainst(testCase.reference, encoded)), ms: ours.ms + ms };
+      theirs = { bytes: theirs.bytes + baseline.length, worstSsim: Math.min(theirs.worstSsim, await ssimAgainst(testCase.reference, baseline)) };
+    }
+    rows.push([
+      ...key.split(" "),
+      String(needed.get(key)),
+      String(DEFAULT_QUALITY[format]),
+      String(ours.bytes),
+      ours.worstSsim.toFixed(4),
+      (ours.ms / group.length).toFixed(1),
+      String(theirs.bytes),
+      theirs.worstSsim.toFixed(4),
+      `${((1 - ours.bytes / theirs.bytes) * 100).toFixed(1)} %`,
+    ]);
+  }
+  printTable(
+    `Bytes at equal quality on ${QUALITY_PHOTOS.join(", ")}: SSIM (ssim.js, luma, full resolution) against the lossless resize; targets ${LOSSY_FORMATS.map((f) => `${f} ${TARGET_SSIM[f]}`).join(", ")}; bytes summed over the photos, SSIM the worst of them, encode ms the mean`,
+    ["preset", "format", "q needed", "q default", "bytes", "SSIM", "encode ms", "sharp default bytes", "SSIM", "saved"],
+    rows,
+  );
+  for (const format of LOSSY_FORMATS) {
+    const neededForFormat = Math.max(...keys.filter((key) => key.endsWith(` ${format}`)).map((key) => needed.get(key)!));
+    targets.push({
+      name: `${format} default quality is the lowest reaching SSIM ${TARGET_SSIM[format]} on every default preset and photo`,
+      pass: DEFAULT_QUALITY[format] === neededForFormat,
+      detail: `measured ${neededForFormat}, in force ${DEFAULT_QUALITY[format]}`,
+    });
+  }
+  return targets;
 }
 
 /**
@@ -559,6 +781,11 @@ async function main(): Promise<void> {
       const s3 = await startChild<{ endpoint: string }>("--s3-child");
       return benchTransforms(keyring, iterations, s3.served.endpoint).finally(s3.stop);
     },
+    cold: async () => {
+      const s3 = await startChild<{ endpoint: string }>("--s3-child");
+      return benchColdStart(keyring, settings.coldProcesses, s3.served.endpoint).finally(s3.stop);
+    },
+    quality: () => benchQuality(),
     rss: () => benchPeakRss(settings.warmCalls),
     edge: () => benchLocalEdge(settings.loadSeconds),
   };

@@ -60,15 +60,21 @@ export function sniffSourceFormat(bytes: Buffer): SourceFormat | null {
   return null;
 }
 
-/** Encoder settings per format, chosen so AVIF of a 20 MP source stays far inside a 30 s timeout. */
+/**
+ * Quality of each lossy format when a preset names none: the lowest at which every default preset
+ * reaches the format's SSIM target (bench/quality.ts) on every test photo, measured by `npm run bench
+ * -- --only quality` (README, "Sizing"). Efforts keep AVIF of a 20 MP source far inside the timeout.
+ */
+export const DEFAULT_QUALITY: Record<Exclude<OutputFormat, "png">, number> = { jpeg: 82, webp: 76, avif: 58 };
+
 export function encode(pipeline: Sharp, format: OutputFormat, quality: number | undefined): Sharp {
   switch (format) {
     case "jpeg":
-      return pipeline.jpeg({ quality: quality ?? 80, progressive: true, mozjpeg: false });
+      return pipeline.jpeg({ quality: quality ?? DEFAULT_QUALITY.jpeg, progressive: true, mozjpeg: true });
     case "webp":
-      return pipeline.webp({ quality: quality ?? 78, effort: 4 });
+      return pipeline.webp({ quality: quality ?? DEFAULT_QUALITY.webp, effort: 4 });
     case "avif":
-      return pipeline.avif({ quality: quality ?? 50, effort: 2 });
+      return pipeline.avif({ quality: quality ?? DEFAULT_QUALITY.avif, effort: 2 });
     case "png":
       return pipeline.png({ compressionLevel: 6, adaptiveFiltering: false });
   }

