@@ -162,7 +162,10 @@ describe("the plugin package, started as the Pulumi CLI starts it", function () 
     it("builds the TypeScript component under it, with every child named after it", () => {
       const inner = engine.registrations.find((registration) => registration.parent === constructed.urn)!;
       assert.equal(inner.urn, "urn:pulumi:dev::catalog::rendorix:index:ImageEdge$rendorix:index:ImageEdge::products");
-      const children = engine.registrations.filter((registration) => registration.parent === inner.urn);
+      // Children and their children: the buckets sit under the edge's PrivateBucket components.
+      const under = (urn: string): typeof engine.registrations =>
+        engine.registrations.filter((registration) => registration.parent === urn).flatMap((registration) => [registration, ...under(registration.urn)]);
+      const children = under(inner.urn);
       assert.ok(children.length > 25, `${children.length} children`);
       for (const child of children) assert.match(child.name, /^products-/);
       const byName = (name: string) => children.find((child) => child.name === name)!;
