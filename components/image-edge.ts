@@ -5,6 +5,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import { buildEdgeFunctionCode } from "../edge-fn/build";
 import { KEY_ID_PATTERN, KEY_VALUE_STORE_PREFIX, KEYRING_PURPOSE, KEYRING_TAG } from "../core/contract";
+import { checkCorsOrigins } from "../core/cors";
 import { FORMAT_HEADER } from "../core/formats";
 import { DEFAULT_PRESETS, type Preset, presetFormats } from "../core/presets";
 import { INVOKE_MODES, type InvokeMode } from "../image-fn/response-stream";
@@ -78,6 +79,9 @@ export interface ImageEdgeNodes {
   /** Present with `domain`. */
   certificate?: aws.acm.Certificate;
 }
+
+/** glibc malloc arenas of the image Lambda (and of `npm start`, in package.json): see README, Memory. */
+export const IMAGE_FUNCTION_MALLOC_ARENA_MAX = "2";
 
 /** An existing bucket holding the originals. */
 export interface ExistingBucket {
@@ -196,6 +200,15 @@ export interface ImageEdgeSettings {
    * @example "BUFFERED"
    */
   invokeMode?: InvokeMode;
+  /**
+   * Origins allowed to read the images cross-origin (`<img crossorigin>`, canvas, `fetch`), added as
+   * `Access-Control-Allow-Origin` by the response headers policy for GET and HEAD; `["*"]` for any.
+   * Images are simple requests, so no preflight is involved. The local edge takes the same list as
+   * `npm start -- --cors-origin`.
+   * @default [] (no CORS headers: other origins can display the images but not read their pixels)
+   * @example ["https://www.example.com", "https://admin.example.com"]
+   */
+  corsAllowedOrigins?: string[];
   /**
    * Days the image Lambda's logs are kept.
    * @default 30
@@ -493,6 +506,9 @@ export class ImageEdge extends pulumi.ComponentResource {
             RENDORIX_KEYRING_SECRET_ARN: keyring.secret.arn,
             RENDORIX_PRESETS: JSON.stringify(presets),
             RENDORIX_MAX_URL_LIFETIME_SECONDS: String(maxUrlLifetimeSeconds),
+            // glibc otherwise keeps up to 8 arenas per core that libvips' threads fragment; measured by
+            // `npm run soak` (README, Memory), the same setting `npm start` runs with.
+            MALLOC_ARENA_MAX: IMAGE_FUNCTION_MALLOC_ARENA_MAX,
             ...(args.maxSourceBytes ? { RENDORIX_MAX_SOURCE_BYTES: String(args.maxSourceBytes) } : {}),
             ...(args.maxSourcePixels ? { RENDORIX_MAX_SOURCE_PIXELS: String(args.maxSourcePixels) } : {}),
           },
@@ -581,12 +597,26 @@ export class ImageEdge extends pulumi.ComponentResource {
       queryStringsConfig: { queryStringBehavior: "whitelist", queryStrings: { items: ["exp", "kid", "sig"] } },
       cookiesConfig: { cookieBehavior: "none" },
     });
+    const corsOrigins = checkCorsOrigins(args.corsAllowedOrigins ?? [], "corsAllowedOrigins");
     const responseHeadersPolicy = this.children.create(aws.cloudfront.ResponseHeadersPolicy, "responseHeadersPolicy", {
-      comment: "nosniff and HSTS on every image",
+      comment: corsOrigins.length > 0 ? "nosniff, HSTS and CORS on every image" : "nosniff and HSTS on every image",
       securityHeadersConfig: {
         contentTypeOptions: { override: true },
         strictTransportSecurity: { accessControlMaxAgeSec: 63072000, includeSubdomains: true, override: true },
       },
+      // CloudFront answers Access-Control-Allow-Origin with the request's Origin when it is listed:
+      // https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/understanding-response-headers-policies.html
+      ...(corsOrigins.length > 0
+        ? {
+            corsConfig: {
+              accessControlAllowOrigins: { items: corsOrigins },
+              accessControlAllowMethods: { items: ["GET", "HEAD"] },
+              accessControlAllowHeaders: { items: ["*"] },
+              accessControlAllowCredentials: false,
+              originOverride: true,
+            },
+          }
+        : {}),
     });
     const originId = "image-function";
     return this.children.create(

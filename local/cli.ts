@@ -1,6 +1,7 @@
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { INVOKE_MODES, type InvokeMode } from "../image-fn/response-stream";
+import { checkCorsOrigins } from "../core/cors";
 import { signUrl } from "../core/sign-url";
 import { folderOriginals, type OriginalStore, originalsS3Client, s3Originals } from "../image-fn/originals";
 import { runCli } from "../cli/support";
@@ -49,7 +50,7 @@ runCli(USAGE, async () => {
     port,
     originals: originalsFrom(values.originals!, values["s3-endpoint"]),
     keyring: keyring.current,
-    corsAllowedOrigins: values["cors-origin"],
+    corsAllowedOrigins: checkCorsOrigins(values["cors-origin"] ?? [], "--cors-origin"),
     shutdownGraceMs: SHUTDOWN_GRACE_MS,
     invokeMode,
   });

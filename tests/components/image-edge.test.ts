@@ -1,7 +1,9 @@
 import { strict as assert } from "node:assert";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { CapturedProgram } from "../../check/model";
-import { defaultImageFunctionCode } from "../../components/image-edge";
+import { defaultImageFunctionCode, IMAGE_FUNCTION_MALLOC_ARENA_MAX } from "../../components/image-edge";
+import { checkCorsOrigins } from "../../core/cors";
 import { captureStack, dependsThrough, onlyResourceOfType, PROJECT_DIR, resourcesOfType } from "../support/program";
 
 const programs = join(PROJECT_DIR, "tests/fixtures/programs");
@@ -56,6 +58,23 @@ describe("ImageEdge for another team", function () {
     assert.deepEqual(Object.keys(JSON.parse(variables.RENDORIX_PRESETS)), ["card"]);
   });
 
+  it("lets the team's site read the images cross-origin through the response headers policy", () => {
+    const policy = onlyResourceOfType(program, "aws:cloudfront/responseHeadersPolicy:ResponseHeadersPolicy");
+    const cors = policy.inputs.corsConfig as Record<string, { items?: string[] } | boolean>;
+    assert.deepEqual(cors.accessControlAllowOrigins, { items: ["https://team.example.com"] });
+    assert.deepEqual(cors.accessControlAllowMethods, { items: ["GET", "HEAD"] });
+    assert.equal(cors.accessControlAllowCredentials, false);
+    assert.ok(policy.inputs.securityHeadersConfig, "nosniff and HSTS stay");
+  });
+
+  it("runs the image Lambda and npm start with the same malloc arena limit", () => {
+    const fn = onlyResourceOfType(program, "aws:lambda/function:Function");
+    const variables = (fn.inputs.environment as { variables: Record<string, string> }).variables;
+    assert.equal(variables.MALLOC_ARENA_MAX, IMAGE_FUNCTION_MALLOC_ARENA_MAX);
+    const start = JSON.parse(readFileSync(join(PROJECT_DIR, "package.json"), "utf8")).scripts.start;
+    assert.match(start, new RegExp(`\\bMALLOC_ARENA_MAX=${IMAGE_FUNCTION_MALLOC_ARENA_MAX} `));
+  });
+
   it("answers through a buffered Function URL when asked, with the handler that returns one payload", () => {
     assert.equal(onlyResourceOfType(program, "aws:lambda/functionUrl:FunctionUrl").inputs.invokeMode, "BUFFERED");
     assert.equal(onlyResourceOfType(program, "aws:lambda/function:Function").inputs.handler, "index.handler");
@@ -77,5 +96,14 @@ describe("ImageEdge for another team", function () {
 
   it("says to run npm run build when the Lambda bundle is missing", () => {
     assert.throws(() => defaultImageFunctionCode(join(PROJECT_DIR, "no-such-package")), /image-fn\.zip is missing: run `npm run build` first/);
+  });
+});
+
+describe("CORS origins", () => {
+  it("accepts * alone or scheme-and-host origins, and names the argument and the accepted values otherwise", () => {
+    assert.deepEqual(checkCorsOrigins(["*"], "corsAllowedOrigins"), ["*"]);
+    assert.deepEqual(checkCorsOrigins(["https://a.example", "http://localhost:3000"], "x"), ["https://a.example", "http://localhost:3000"]);
+    assert.throws(() => checkCorsOrigins(["https://a.example/path"], "corsAllowedOrigins"), /corsAllowedOrigins: \["https:\/\/a.example\/path"\] must be "\*" or an origin/);
+    assert.throws(() => checkCorsOrigins(["*", "https://a.example"], "--cors-origin"), /--cors-origin: "\*" allows every origin and stands alone/);
   });
 });

@@ -1,0 +1,133 @@
+/**
+ * npm run soak: mixed hits and misses against a local edge in a child process, in rounds separated by
+ * idle time, printing throughput, latency, errors and the edge's RSS at start, peak and after idle.
+ * RSS after idle that keeps growing from round to round is fragmentation, not a cache: the cache is
+ * bounded and the same in every round.
+ */
+import { type ChildProcess, spawn } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { readFileSync, writeFileSync } from "node:fs";
+import { Agent, request } from "node:http";
+import { join } from "node:path";
+import { parseArgs } from "node:util";
+import { IMAGE_FUNCTION_MALLOC_ARENA_MAX } from "../components/image-edge";
+import { runCli, textTable } from "../cli/support";
+import { parseDuration } from "../core/durations";
+import { parseKeyring } from "../core/keyring";
+import { signUrl } from "../core/sign-url";
+
+const USAGE =
+  "usage: npm run soak -- [--duration 60s] [--connections 32] [--rounds 3] [--idle 10s] [--miss-ratio 0.2] [--malloc-arena-max 2|default]";
+const PHOTOS = ["kleiber-6028x3391.jpg", "hubble_deep_field.jpg", "chelsea.png", "coffee.png"];
+const PRESETS = ["thumb", "w400", "w800", "og"];
+const ACCEPTS = ["image/avif,image/webp,*/*", "image/webp,*/*", "*/*"];
+const HOT_KEYS = 24;
+
+const megabytes = (pid: number, field: "VmRSS" | "VmHWM") =>
+  Math.round(Number(new RegExp(`${field}:\\s+(\\d+)`).exec(readFileSync(`/proc/${pid}/status`, "utf8"))![1]) / 1024);
+
+function startEdge(keyringText: string, arenas: string): Promise<{ child: ChildProcess; url: string }> {
+  const env: NodeJS.ProcessEnv = { ...process.env, SOAK_KEYRING: keyringText };
+  if (arenas === "default") delete env.MALLOC_ARENA_MAX;
+  else env.MALLOC_ARENA_MAX = arenas;
+  const child = spawn(process.execPath, ["--import", "tsx", join(__dirname, "edge.ts")], { env, stdio: ["ignore", "pipe", "inherit"] });
+  return new Promise((resolve, reject) => {
+    child.stdout!.once("data", (chunk: Buffer) => resolve({ child, url: chunk.toString().trim() }));
+    child.once("exit", (code) => reject(new Error(`the soak edge exited ${code}`)));
+  });
+}
+
+function percentile(sorted: number[], p: number): number {
+  return sorted.length === 0 ? 0 : sorted[Math.min(sorted.length - 1, Math.floor((sorted.length * p) / 100))];
+}
+
+runCli(USAGE, async () => {
+  const { values } = parseArgs({
+    options: {
+      duration: { type: "string", default: "60s" },
+      connections: { type: "string", default: "32" },
+      rounds: { type: "string", default: "3" },
+      idle: { type: "string", default: "10s" },
+      "miss-ratio": { type: "string", default: "0.2" },
+      "malloc-arena-max": { type: "string", default: IMAGE_FUNCTION_MALLOC_ARENA_MAX },
+    },
+    strict: true,
+  });
+  const durationMs = parseDuration(values.duration!, "--duration") * 1000;
+  const idleMs = parseDuration(values.idle!, "--idle") * 1000;
+  const connections = Number(values.connections);
+  const rounds = Number(values.rounds);
+  const missRatio = Number(values["miss-ratio"]);
+  if (!Number.isInteger(connections) || connections < 1 || connections > 256) throw new Error("--connections must be a whole number from 1 to 256");
+  if (!Number.isInteger(rounds) || rounds < 1 || rounds > 10) throw new Error("--rounds must be a whole number from 1 to 10");
+  if (!(missRatio >= 0 && missRatio <= 1)) throw new Error("--miss-ratio must be a number from 0 to 1");
+  if (!/^([1-9][0-9]?|default)$/.test(values["malloc-arena-max"]!)) throw new Error("--malloc-arena-max must be 1 to 99 or default");
+
+  const keyringText = JSON.stringify({ active: "soak", keys: { soak: randomBytes(32).toString("base64") } });
+  const keyring = parseKeyring(keyringText, "soak keyring");
+  const { child, url } = await startEdge(keyringText, values["malloc-arena-max"]!);
+  const pid = child.pid!;
+  const { port } = new URL(url);
+  const agent = new Agent({ keepAlive: true, maxSockets: connections });
+  let unique = 0;
+  const rows: string[][] = [];
+  const afterIdle: number[] = [];
+  try {
+    for (let round = 1; round <= rounds; round++) {
+      const startRss = megabytes(pid, "VmRSS");
+      writeFileSync(`/proc/${pid}/clear_refs`, "5");
+      const latencies: number[] = [];
+      let errors = 0;
+      const deadline = Date.now() + durationMs;
+      const one = (path: string, accept: string) =>
+        new Promise<number>((resolve) => {
+          request({ host: "127.0.0.1", port, path, agent, headers: { accept } }, (res) => {
+            res.resume();
+            res.on("end", () => resolve(res.statusCode ?? 0));
+          })
+            .on("error", () => resolve(0))
+            .end();
+        });
+      const loop = async () => {
+        while (Date.now() < deadline) {
+          const photo = PHOTOS[Math.floor(Math.random() * PHOTOS.length)];
+          const miss = Math.random() < missRatio;
+          const key = `v/${miss ? HOT_KEYS + ++unique : Math.floor(Math.random() * HOT_KEYS)}/${photo}`;
+          const preset = PRESETS[Math.floor(Math.random() * PRESETS.length)];
+          const path = signUrl({ baseUrl: "", preset, key, ttlSeconds: 3600, keyring });
+          const started = performance.now();
+          const status = await one(path, ACCEPTS[Math.floor(Math.random() * ACCEPTS.length)]);
+          latencies.push(performance.now() - started);
+          if (status !== 200) errors++;
+        }
+      };
+      await Promise.all(Array.from({ length: connections }, loop));
+      const peakRss = megabytes(pid, "VmHWM");
+      await new Promise((resolve) => setTimeout(resolve, idleMs));
+      const idleRss = megabytes(pid, "VmRSS");
+      afterIdle.push(idleRss);
+      latencies.sort((a, b) => a - b);
+      rows.push([
+        String(round),
+        (latencies.length / (durationMs / 1000)).toFixed(1),
+        percentile(latencies, 50).toFixed(0),
+        percentile(latencies, 99).toFixed(0),
+        String(errors),
+        String(startRss),
+        String(peakRss),
+        String(idleRss),
+      ]);
+    }
+  } finally {
+    agent.destroy();
+    child.kill("SIGTERM");
+  }
+  console.log(
+    `soak: ${values.duration} x ${rounds} rounds, ${connections} connections, ${Math.round(missRatio * 100)} % misses, MALLOC_ARENA_MAX=${values["malloc-arena-max"]}`,
+  );
+  console.log(textTable(["round", "req/s", "p50 ms", "p99 ms", "errors", "RSS start MB", "RSS peak MB", "RSS after idle MB"], rows));
+  const spread = (Math.max(...afterIdle) - Math.min(...afterIdle)) / Math.min(...afterIdle);
+  const flat = spread <= 0.15;
+  console.log(`RSS after idle across rounds: ${afterIdle.join(" / ")} MB, spread ${(spread * 100).toFixed(1)} % (target 15 %): ${flat ? "PASS" : "FAIL"}`);
+  if (!flat) process.exitCode = 1;
+});
