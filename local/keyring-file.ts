@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto";
-import { existsSync, mkdirSync, type Stats, unwatchFile, watchFile, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
-import { type Keyring, readKeyringFile } from "../core/keyring";
+import { type Keyring, parseKeyring, readKeyringFile } from "../core/keyring";
 
 /** Where `npm start` and `npm run sign` keep the generated local keyring (git-ignored). */
 export const DEFAULT_KEYRING_PATH = join(__dirname, "..", ".local", "keyring.json");
@@ -23,21 +23,33 @@ export interface WatchedKeyring {
 }
 
 /**
- * The keyring file, read again whenever it changes (polled, so an editor's write-and-rename counts),
- * so added keys are accepted and removed keys refused without a restart, as the deployed edge does
- * within seconds of a change to its keyring. A file that does not parse keeps the previous keyring.
+ * The keyring file, read again whenever its text changes (polled, so an editor's write-and-rename
+ * counts), so added keys are accepted and removed keys refused without a restart, as the deployed edge
+ * does within seconds of a change to its keyring. A file that does not parse keeps the previous keyring.
+ * The text read at start is the baseline, taken synchronously: a change made right after the call is
+ * never mistaken for the starting state, as a first asynchronous stat could.
  */
 export function watchKeyringFile(path: string, log: (line: string) => void, intervalMs = 500): WatchedKeyring {
-  let keyring = readKeyringFile(path);
-  const onChange = (now: Stats, before: Stats) => {
-    if (now.mtimeMs === before.mtimeMs && now.size === before.size && now.ino === before.ino) return;
+  let seen = readFileSync(path, "utf8");
+  let keyring = parseKeyring(seen, path);
+  const poll = () => {
+    let text: string;
     try {
-      keyring = readKeyringFile(path);
+      text = readFileSync(path, "utf8");
+    } catch (error) {
+      if (seen !== "") log(`Keyring file ${path} not readable, keeping the previous keyring: ${(error as Error).message}`);
+      seen = "";
+      return;
+    }
+    if (text === seen) return;
+    seen = text;
+    try {
+      keyring = parseKeyring(text, path);
       log(`Keyring reloaded from ${path}: key ids ${Object.keys(keyring.keys).join(", ")}`);
     } catch (error) {
       log(`Keyring file ${path} not reloaded, keeping the previous keyring: ${(error as Error).message}`);
     }
   };
-  watchFile(path, { interval: intervalMs, persistent: false }, onChange);
-  return { current: () => keyring, close: () => unwatchFile(path, onChange) };
+  const timer = setInterval(poll, intervalMs).unref();
+  return { current: () => keyring, close: () => clearInterval(timer) };
 }
