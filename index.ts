@@ -8,6 +8,7 @@ import { ImageEdge } from "./components/image-edge";
 import { LambdaCanary } from "./components/lambda-canary";
 import { ServiceAlarms } from "./components/service-alarms";
 import { ownershipTags, permissionsBoundaryArn } from "./deploy/ownership";
+import { keyringSecretName } from "./key-rotation-fn/keyring-secret";
 import { CONFIG_NAMESPACE, readStackConfig } from "./stack-config";
 
 const config = new pulumi.Config(CONFIG_NAMESPACE);
@@ -20,6 +21,9 @@ const permissionsBoundary = pulumi
 
 const edge = new ImageEdge("rendorix", {
   signingKeys: settings.signingKeys,
+  // The name `npm run keys` and the runbooks look the keyring up by, kept from before component names
+  // carried the edge's name, so deployed stacks keep their keyring secret.
+  keyringSecretName: keyringSecretName(pulumi.getProject(), pulumi.getStack()),
   presets: settings.presets,
   maxUrlLifetimeSeconds: settings.maxUrlLifetimeSeconds,
   memoryMb: settings.memoryMb,

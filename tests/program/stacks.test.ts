@@ -3,6 +3,7 @@ import type { CapturedProgram } from "../../check/model";
 import { UNKNOWN_VALUE } from "../../check/model";
 import { join } from "node:path";
 import { evaluatePolicyPack, loadPolicyPackConfig } from "../../check/evaluate";
+import { keyringSecretName } from "../../key-rotation-fn/keyring-secret";
 import { captureStacks, dependsThrough, onlyResourceOfType, PROJECT_DIR, resourcesOfType, type StackCaptures } from "../support/program";
 
 const STACKS = ["dev", "prod"] as const;
@@ -192,12 +193,13 @@ describe("the program under mocks", function () {
     });
   }
 
-  it("gives the stacks distinct hostnames and keyring names", () => {
+  it("gives the stacks distinct hostnames and keyring names, the names `npm run keys` looks up", () => {
     const [dev, prod] = STACKS.map((stack) => captured[stack].update);
     assert.notEqual(dev.outputs.hostname, prod.outputs.hostname);
     const secretName = (program: CapturedProgram) => onlyResourceOfType(program, "aws:secretsmanager/secret:Secret").inputs.name;
-    assert.equal(secretName(dev), "rendorix/dev/rendorix/url-signing-keyring");
-    assert.equal(secretName(prod), "rendorix/prod/rendorix/url-signing-keyring");
+    assert.equal(secretName(dev), "rendorix/dev/url-signing-keyring");
+    assert.equal(secretName(prod), "rendorix/prod/url-signing-keyring");
+    assert.deepEqual([secretName(dev), secretName(prod)], STACKS.map((stack) => keyringSecretName("rendorix", stack)));
   });
 
   it("makes prod stricter: protected stateful resources, reserved concurrency, longer log retention", () => {
