@@ -1,8 +1,18 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { METRICS_NAMESPACE, REQUESTS_METRIC, serverErrorMetric } from "../image-fn/request-log";
+import { METRICS_NAMESPACE, serverErrorMetric } from "../image-fn/request-log";
+import { dashboardBody } from "./alarm-dashboard";
+import {
+  anomalyBand,
+  CLOUDFRONT_METRICS_REGION,
+  distributionDimensions,
+  durationLimitMs,
+  edgeFunctionDimensions,
+  servedDimensions,
+  wholeFunctionDimensions,
+} from "./alarm-series";
+import { type AlarmTopicChildren, createAlarmTopic } from "./alarm-topic";
 import { stackScopedName } from "./physical-name";
-import { policyDocument } from "./policy-documents";
 import { ChildFactory, type Transforms } from "./transform";
 
 /**
@@ -47,11 +57,6 @@ export const SHARE_THRESHOLDS: Partial<Record<keyof AlarmThresholds, string>> = 
   durationShareOfTimeout: "the timeout",
   concurrencyShareOfReserved: "the reserved concurrency",
 };
-
-/** Width of the 403-rate anomaly band, in standard deviations of the learned model. */
-const ANOMALY_BAND_WIDTH = 2;
-
-const US_EAST_1 = "us-east-1";
 
 /** The component's type token; the plugin package's `ServiceAlarms` has the same. */
 export const SERVICE_ALARMS_TYPE = "rendorix:index:ServiceAlarms";
@@ -111,13 +116,7 @@ export interface AlarmedEdgeFunction {
 export type AlarmPlace = "regional" | "global";
 
 /** The resource arguments each child of a `ServiceAlarms` is built from, by role. */
-export interface ServiceAlarmsChildren {
-  topicKey: aws.kms.KeyArgs;
-  topicKeyPolicy: aws.kms.KeyPolicyArgs;
-  topicKeyAlias: aws.kms.AliasArgs;
-  topic: aws.sns.TopicArgs;
-  topicPolicy: aws.sns.TopicPolicyArgs;
-  subscription: aws.sns.TopicSubscriptionArgs;
+export interface ServiceAlarmsChildren extends AlarmTopicChildren {
   lambdaErrors: aws.cloudwatch.MetricAlarmArgs;
   lambdaThrottles: aws.cloudwatch.MetricAlarmArgs;
   lambdaDuration: aws.cloudwatch.MetricAlarmArgs;
@@ -235,8 +234,6 @@ interface AlarmGroup {
   alarms: aws.cloudwatch.MetricAlarm[];
 }
 
-type Dimensions = Record<string, pulumi.Input<string>>;
-
 /**
  * Alarms that page people when a Lambda + CloudFront service breaks: Lambda errors, throttles, slow
  * p99 and concurrency near its reservation; CloudFront 5xx rate and unusual 403 rates; CloudFront
@@ -281,7 +278,7 @@ export class ServiceAlarms extends pulumi.ComponentResource {
     checkTargets(args);
 
     const regional = lambdas.length > 0 ? this.alarmGroup("regional", args.region, args) : undefined;
-    const global = distributions.length + edgeFunctions.length > 0 ? this.alarmGroup("global", US_EAST_1, args) : undefined;
+    const global = distributions.length + edgeFunctions.length > 0 ? this.alarmGroup("global", CLOUDFRONT_METRICS_REGION, args) : undefined;
     if (regional) for (const lambda of lambdas) this.alarmOnLambda(regional, lambda, thresholds);
     if (global) {
       for (const distribution of distributions) this.alarmOnDistribution(global, distribution, thresholds);
@@ -291,15 +288,9 @@ export class ServiceAlarms extends pulumi.ComponentResource {
     const composites = groups.map((group) => this.alarmOnServiceHealth(group, args.okActions ?? false));
 
     const region = args.region ?? aws.getRegionOutput({}, { parent: this }).region;
-    const widgets = [
-      alarmStatusWidget([...groups.flatMap((group) => group.alarms), ...composites]),
-      ...lambdas.flatMap((lambda) => lambdaWidgets(lambda, region, thresholds)),
-      ...distributions.map(distributionWidget),
-      ...edgeFunctions.map(edgeFunctionWidget),
-    ];
     const dashboard = this.children.create(aws.cloudwatch.Dashboard, "dashboard", {
       dashboardName: stackScopedName(this.children.name("dashboard")),
-      dashboardBody: pulumi.jsonStringify({ widgets }),
+      dashboardBody: dashboardBody({ alarms: [...groups.flatMap((group) => group.alarms), ...composites], lambdas, distributions, edgeFunctions, region, thresholds }),
       region: args.region,
     });
 
@@ -324,34 +315,8 @@ export class ServiceAlarms extends pulumi.ComponentResource {
 
   private alarmGroup(place: AlarmPlace, region: string | undefined, args: ServiceAlarmsArgs): AlarmGroup {
     const existing = args.topicArns?.[place];
-    const topic = existing ? undefined : this.createTopic(place, region, args.emails ?? []);
+    const topic = existing ? undefined : createAlarmTopic(this.children, { place, region, emails: args.emails ?? [], tags: this.tags });
     return { place, region, topic, topicArn: topic ? topic.arn : pulumi.output(existing!), alarms: [] };
-  }
-
-  /**
-   * A topic encrypted with its own customer-managed key: CloudWatch cannot publish to a topic under
-   * the AWS-managed SNS key, whose policy nobody can extend to `cloudwatch.amazonaws.com`.
-   */
-  private createTopic(place: AlarmPlace, region: string | undefined, emails: string[]): aws.sns.Topic {
-    const key = this.children.create(
-      aws.kms.Key,
-      "topicKey",
-      { description: `Encrypts the alarm topic ${this.children.name("topic", place)}; CloudWatch may use it`, enableKeyRotation: true, region, tags: this.tags },
-      {},
-      place,
-    );
-    // The policy needs the account id, which the key's own ARN carries: a separate KeyPolicy avoids
-    // looking it up, and the topic waits for it so that no alarm publishes before CloudWatch may.
-    const keyPolicy = this.children.create(aws.kms.KeyPolicy, "topicKeyPolicy", { keyId: key.id, policy: key.arn.apply(topicKeyPolicy), region }, {}, place);
-    this.children.create(aws.kms.Alias, "topicKeyAlias", { namePrefix: `alias/${this.children.name("topic", place)}-`, targetKeyId: key.id, region }, {}, place);
-    const topic = this.children.create(aws.sns.Topic, "topic", { kmsMasterKeyId: key.arn, region, tags: this.tags }, { dependsOn: [keyPolicy] }, place);
-    this.children.create(aws.sns.TopicPolicy, "topicPolicy", { arn: topic.arn, policy: topic.arn.apply(alarmTopicPolicy), region }, {}, place);
-    // Named by address, not position: removing one recipient must not re-create (and make everyone
-    // re-confirm) the others' subscriptions.
-    for (const email of emails) {
-      this.children.create(aws.sns.TopicSubscription, "subscription", { topic: topic.arn, protocol: "email", endpoint: email, region }, {}, `${place}-${email}`);
-    }
-    return topic;
   }
 
   /**
@@ -375,9 +340,7 @@ export class ServiceAlarms extends pulumi.ComponentResource {
 
   private alarmOnLambda(group: AlarmGroup, lambda: AlarmedLambda, thresholds: AlarmThresholds): void {
     const served = servedDimensions(lambda);
-    // Reserved concurrency belongs to the function and is shared by all its versions, so throttles
-    // and concurrency are watched for the whole function.
-    const wholeFunction = { FunctionName: lambda.functionName };
+    const wholeFunction = wholeFunctionDimensions(lambda);
     this.metricAlarm(group, "lambdaErrors", lambda.name, {
       alarmDescription: `${lambda.name}: ${thresholds.lambdaErrors} or more Lambda errors in 5 minutes. Check the function's log group for the failing requests.`,
       namespace: "AWS/Lambda",
@@ -402,9 +365,9 @@ export class ServiceAlarms extends pulumi.ComponentResource {
       comparisonOperator: "GreaterThanOrEqualToThreshold",
       treatMissingData: "notBreaching",
     });
-    const durationLimitMs = Math.round(lambda.timeoutSeconds * 1000 * thresholds.durationShareOfTimeout);
+    const durationLimit = durationLimitMs(lambda, thresholds);
     this.metricAlarm(group, "lambdaDuration", lambda.name, {
-      alarmDescription: `${lambda.name}: p99 duration above ${durationLimitMs} ms (${thresholds.durationShareOfTimeout} of the ${lambda.timeoutSeconds} s timeout) in 2 of 3 five-minute periods: requests are close to timing out.`,
+      alarmDescription: `${lambda.name}: p99 duration above ${durationLimit} ms (${thresholds.durationShareOfTimeout} of the ${lambda.timeoutSeconds} s timeout) in 2 of 3 five-minute periods: requests are close to timing out.`,
       namespace: "AWS/Lambda",
       metricName: "Duration",
       dimensions: served,
@@ -413,7 +376,7 @@ export class ServiceAlarms extends pulumi.ComponentResource {
       period: 300,
       evaluationPeriods: 3,
       datapointsToAlarm: 2,
-      threshold: durationLimitMs,
+      threshold: durationLimit,
       comparisonOperator: "GreaterThanThreshold",
       treatMissingData: "ignore",
     });
@@ -463,7 +426,7 @@ export class ServiceAlarms extends pulumi.ComponentResource {
   }
 
   private alarmOnDistribution(group: AlarmGroup, distribution: AlarmedDistribution, thresholds: AlarmThresholds): void {
-    const dimensions = { DistributionId: distribution.distributionId, Region: "Global" };
+    const dimensions = distributionDimensions(distribution);
     // 403ErrorRate is one of the distribution's additional metrics, published only once subscribed.
     const subscription = this.children.create(
       aws.cloudfront.MonitoringSubscription,
@@ -518,7 +481,7 @@ export class ServiceAlarms extends pulumi.ComponentResource {
             returnData: true,
             metric: { namespace: "AWS/CloudFront", metricName: "403ErrorRate", dimensions, stat: "Average", period: 300 },
           },
-          { id: "ad1", expression: `ANOMALY_DETECTION_BAND(m1, ${ANOMALY_BAND_WIDTH})`, label: "403ErrorRate (expected)", returnData: true },
+          { id: "ad1", expression: anomalyBand("m1"), label: "403ErrorRate (expected)", returnData: true },
         ],
         thresholdMetricId: "ad1",
         comparisonOperator: "GreaterThanUpperThreshold",
@@ -531,7 +494,7 @@ export class ServiceAlarms extends pulumi.ComponentResource {
   }
 
   private alarmOnEdgeFunction(group: AlarmGroup, edgeFunction: AlarmedEdgeFunction, thresholds: AlarmThresholds): void {
-    const dimensions = { FunctionName: edgeFunction.functionName, Region: "Global" };
+    const dimensions = edgeFunctionDimensions(edgeFunction);
     const counted = { namespace: "AWS/CloudFront", dimensions, statistic: "Sum", period: 300, evaluationPeriods: 1, comparisonOperator: "GreaterThanOrEqualToThreshold", treatMissingData: "notBreaching" };
     this.metricAlarm(group, "edgeFunctionErrors", edgeFunction.name, {
       ...counted,
@@ -578,131 +541,4 @@ function checkTargets(args: ServiceAlarmsArgs): void {
       throw new Error(`ServiceAlarms: ${place} alarms would notify nobody; give emails or topicArns.${place}.`);
     }
   }
-}
-
-/** The dimensions of the traffic a function serves: its alias when one is given. */
-function servedDimensions(lambda: AlarmedLambda): Dimensions {
-  if (lambda.aliasName === undefined) return { FunctionName: lambda.functionName };
-  return { FunctionName: lambda.functionName, Resource: pulumi.interpolate`${lambda.functionName}:${lambda.aliasName}` };
-}
-
-function arnParts(arn: string): { partition: string; region: string; account: string } {
-  const [, partition, , region, account] = arn.split(":");
-  return { partition, region, account };
-}
-
-/** The account administers the key; CloudWatch may use it to publish to the topic it encrypts. */
-function topicKeyPolicy(keyArn: string): string {
-  const { partition, account } = arnParts(keyArn);
-  return policyDocument([
-    { Sid: "AccountAdministersKey", Effect: "Allow", Principal: { AWS: `arn:${partition}:iam::${account}:root` }, Action: "kms:*", Resource: "*" },
-    // No source conditions here: the topic policy already limits publishing to this account's alarms.
-    {
-      Sid: "CloudWatchAlarmsEncrypt",
-      Effect: "Allow",
-      Principal: { Service: "cloudwatch.amazonaws.com" },
-      Action: ["kms:Decrypt", "kms:GenerateDataKey*"],
-      Resource: "*",
-    },
-  ]);
-}
-
-/** Only this account's CloudWatch alarms in the topic's region may publish. */
-function alarmTopicPolicy(topicArn: string): string {
-  const { partition, region, account } = arnParts(topicArn);
-  return policyDocument([
-    {
-      Sid: "CloudWatchAlarmsPublish",
-      Effect: "Allow",
-      Principal: { Service: "cloudwatch.amazonaws.com" },
-      Action: "sns:Publish",
-      Resource: topicArn,
-      Condition: {
-        StringEquals: { "aws:SourceAccount": account },
-        ArnLike: { "aws:SourceArn": `arn:${partition}:cloudwatch:${region}:${account}:alarm:*` },
-      },
-    },
-  ]);
-}
-
-/** A line of a metric widget: namespace, metric name, dimension names and values, then its options. */
-function metricLine(namespace: string, metricName: string, dimensions: Dimensions, options: Record<string, unknown>): unknown[] {
-  return [namespace, metricName, ...Object.entries(dimensions).flat(), options];
-}
-
-function metricWidget(title: string, region: pulumi.Input<string>, metrics: unknown[][], extra: Record<string, unknown> = {}) {
-  return { type: "metric", width: 8, height: 6, properties: { title, region, view: "timeSeries", period: 300, metrics, ...extra } };
-}
-
-function alarmStatusWidget(alarms: { arn: pulumi.Output<string> }[]) {
-  return { type: "alarm", width: 24, height: 4, properties: { title: "Alarms", alarms: alarms.map((alarm) => alarm.arn), sortBy: "stateUpdatedTimestamp" } };
-}
-
-function lambdaWidgets(lambda: AlarmedLambda, region: pulumi.Input<string>, thresholds: AlarmThresholds) {
-  const served = servedDimensions(lambda);
-  const wholeFunction = { FunctionName: lambda.functionName };
-  const widgets = [
-    metricWidget(`${lambda.name}: invocations, errors, throttles`, region, [
-      metricLine("AWS/Lambda", "Invocations", served, { stat: "Sum" }),
-      metricLine("AWS/Lambda", "Errors", served, { stat: "Sum" }),
-      metricLine("AWS/Lambda", "Throttles", wholeFunction, { stat: "Sum" }),
-    ]),
-    metricWidget(
-      `${lambda.name}: duration`,
-      region,
-      [metricLine("AWS/Lambda", "Duration", served, { stat: "p50" }), metricLine("AWS/Lambda", "Duration", served, { stat: "p99" })],
-      { annotations: { horizontal: [{ label: "alarm", value: Math.round(lambda.timeoutSeconds * 1000 * thresholds.durationShareOfTimeout) }] } },
-    ),
-    metricWidget(
-      `${lambda.name}: concurrency`,
-      region,
-      [metricLine("AWS/Lambda", "ConcurrentExecutions", wholeFunction, { stat: "Maximum" })],
-      lambda.reservedConcurrency === undefined ? {} : { annotations: { horizontal: [{ label: "reserved", value: lambda.reservedConcurrency }] } },
-    ),
-  ];
-  if (!lambda.emitsRequestMetrics) return widgets;
-  const serverErrors = serverErrorMetric(lambda.functionName);
-  const search = (dimension: string, metricName: string) =>
-    pulumi.interpolate`SEARCH('{${METRICS_NAMESPACE},FunctionName,${dimension}} MetricName="${metricName}" FunctionName="${lambda.functionName}"', 'Sum', 60)`;
-  return [
-    ...widgets,
-    metricWidget(
-      `${lambda.name}: requests by status class`,
-      region,
-      [[{ expression: search("StatusClass", REQUESTS_METRIC), id: "requests" }], metricLine(serverErrors.namespace, serverErrors.metricName, serverErrors.dimensions, { stat: "Sum", label: "5xx (alarm)" })],
-      { period: 60, annotations: { horizontal: [{ label: "5xx alarm", value: thresholds.lambdaErrors }] } },
-    ),
-    metricWidget(
-      `${lambda.name}: signature failures`,
-      region,
-      [metricLine(METRICS_NAMESPACE, "SignatureFailures", wholeFunction, { stat: "Sum", label: "all codes" }), [{ expression: search("ErrorCode", "SignatureFailures"), id: "byCode" }]],
-      { period: 60, annotations: { horizontal: [{ label: "alarm", value: thresholds.signatureFailuresPerMinute }] } },
-    ),
-    metricWidget(`${lambda.name}: source bytes and transform time`, region, [
-      metricLine(METRICS_NAMESPACE, "SourceBytes", wholeFunction, { stat: "p99" }),
-      metricLine(METRICS_NAMESPACE, "TransformMs", wholeFunction, { stat: "p99", yAxis: "right" }),
-    ]),
-  ];
-}
-
-function distributionWidget(distribution: AlarmedDistribution) {
-  const dimensions = { DistributionId: distribution.distributionId, Region: "Global" };
-  return metricWidget(`${distribution.name}: error rates`, US_EAST_1, [
-    metricLine("AWS/CloudFront", "5xxErrorRate", dimensions, { stat: "Average" }),
-    metricLine("AWS/CloudFront", "4xxErrorRate", dimensions, { stat: "Average" }),
-    metricLine("AWS/CloudFront", "403ErrorRate", dimensions, { stat: "Average", id: "m1" }),
-    [{ expression: `ANOMALY_DETECTION_BAND(m1, ${ANOMALY_BAND_WIDTH})`, label: "403ErrorRate (expected)", id: "ad1" }],
-    metricLine("AWS/CloudFront", "Requests", dimensions, { stat: "Sum", yAxis: "right" }),
-  ]);
-}
-
-function edgeFunctionWidget(edgeFunction: AlarmedEdgeFunction) {
-  const dimensions = { FunctionName: edgeFunction.functionName, Region: "Global" };
-  return metricWidget(
-    `${edgeFunction.name}: CloudFront Function`,
-    US_EAST_1,
-    ["FunctionInvocations", "FunctionExecutionErrors", "FunctionValidationErrors", "FunctionThrottles"].map((metricName) =>
-      metricLine("AWS/CloudFront", metricName, dimensions, { stat: "Sum" }),
-    ),
-  );
 }
