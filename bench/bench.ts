@@ -8,7 +8,7 @@ import { basename, dirname, join, resolve } from "node:path";
 import { createInterface } from "node:readline";
 import { parseArgs, promisify } from "node:util";
 import type { LambdaFunctionURLEvent } from "aws-lambda";
-import sharp, { type Sharp } from "sharp";
+import sharp, { type Metadata, type Sharp } from "sharp";
 import { FORMAT_HEADER, type NegotiatedFormat, type OutputFormat, outputFormat } from "../core/formats";
 import { createImageHandler, DEFAULT_MAX_SOURCE_PIXELS, type ImageHandler } from "../image-fn/handler";
 import type { Keyring } from "../core/keyring";
@@ -16,7 +16,7 @@ import { staticKeyring } from "../image-fn/keyring-source";
 import { folderOriginals, type OriginalStore, originalsS3Client, s3Originals } from "../image-fn/originals";
 import { DEFAULT_PRESETS } from "../core/presets";
 import { signUrl } from "../core/sign-url";
-import { contentType, DEFAULT_QUALITY, encode } from "../image-fn/transform";
+import { contentType, DECODE_BYTES_PER_PIXEL, decodeBytes, DEFAULT_QUALITY, encode, sourceLimitExceeded } from "../image-fn/transform";
 import { referencePixels, resizePipeline, ssimAgainst, TARGET_SSIM } from "./quality";
 import { startLocalEdge } from "../local/server";
 import { bundleImageFunction } from "../tools/bundle-image-fn";
@@ -113,14 +113,18 @@ function functionUrlEvent(keyring: Keyring, testCase: TransformCase, key: string
   } as unknown as LambdaFunctionURLEvent;
 }
 
-/** Calls the handler and fails the bench unless it produced the image the case expects. */
-async function callHandler(handler: ImageHandler, event: LambdaFunctionURLEvent, testCase: TransformCase): Promise<void> {
+/**
+ * Calls the handler and fails the bench unless it answered as expected: the image the case asks for,
+ * or, for a source the decode bounds refuse, that refusal's error code.
+ */
+async function callHandler(handler: ImageHandler, event: LambdaFunctionURLEvent, testCase: TransformCase, refusal?: string): Promise<void> {
   const response = await handler(event);
   const status = typeof response === "object" ? response.statusCode : undefined;
   const type = typeof response === "object" ? response.headers?.["content-type"] : undefined;
-  if (status !== 200 || type !== contentType(testCase.format)) {
-    const body = typeof response === "object" ? response.body : response;
-    throw new Error(`handler answered ${status} ${type} for ${testCase.preset}/${testCase.format}: ${String(body).slice(0, 200)}`);
+  const body = String(typeof response === "object" ? response.body : response);
+  const expected = refusal === undefined ? status === 200 && type === contentType(testCase.format) : status === 422 && body.includes(`"error":"${refusal}"`);
+  if (!expected) {
+    throw new Error(`handler answered ${status} ${type} for ${testCase.preset}/${testCase.format}: ${body.slice(0, 200)}`);
   }
 }
 
@@ -487,8 +491,11 @@ interface WarmRss {
   afterAllCallsKiB: number;
 }
 
-/** Child mode: one warm container's life, the handler called `calls` times over every preset and format. */
-async function reportWarmRss(sourcePath: string, calls: number): Promise<void> {
+/**
+ * Child mode: one warm container's life, the handler called `calls` times over every preset and format;
+ * a source the decode bounds refuse is expected to be answered with `refusal` every time.
+ */
+async function reportWarmRss(sourcePath: string, calls: number, refusal: string | undefined): Promise<void> {
   const keyring = benchKeyring();
   const handler = benchHandler(folderOriginals(dirname(sourcePath)), keyring);
   const { hasAlpha } = await sharp(sourcePath).metadata();
@@ -496,7 +503,7 @@ async function reportWarmRss(sourcePath: string, calls: number): Promise<void> {
   const events = cases.map((testCase) => functionUrlEvent(keyring, testCase, basename(sourcePath)));
   const report: WarmRss = { loadedKiB: peakRssKiB(), afterFirstCallKiB: 0, afterAllCallsKiB: 0 };
   for (let call = 0; call < calls; call++) {
-    await callHandler(handler, events[call % cases.length], cases[call % cases.length]);
+    await callHandler(handler, events[call % cases.length], cases[call % cases.length], refusal);
     if (call === 0) report.afterFirstCallKiB = peakRssKiB();
   }
   report.afterAllCallsKiB = peakRssKiB();
@@ -509,30 +516,51 @@ function benchChildArgs(...args: string[]): string[] {
 }
 
 /** Runs reportWarmRss in a fresh process, so that nothing this process did counts towards its peak. */
-async function measureWarmRss(sourcePath: string, calls: number): Promise<WarmRss> {
-  const { stdout } = await promisify(execFile)(process.execPath, benchChildArgs("--rss-child", sourcePath, "--calls", String(calls)));
+async function measureWarmRss(source: RssSource, calls: number): Promise<WarmRss> {
+  const refusal = source.refusal === undefined ? [] : ["--refusal", source.refusal];
+  const { stdout } = await promisify(execFile)(process.execPath, benchChildArgs("--rss-child", source.path, "--calls", String(calls), ...refusal));
   return JSON.parse(stdout) as WarmRss;
 }
 
-/**
- * The largest 3:2 originals the handler accepts (it refuses only above DEFAULT_MAX_SOURCE_PIXELS), made
- * from the photo so they have a photo's content: a baseline 4:2:0 JPEG as cameras write it, and a
- * progressive 4:4:4 one, the JPEG that needs the most memory to decode (every coefficient is kept).
- */
-async function writeLargestSources(dir: string): Promise<string[]> {
-  const width = Math.floor(Math.sqrt(DEFAULT_MAX_SOURCE_PIXELS * 1.5));
-  const height = Math.floor(DEFAULT_MAX_SOURCE_PIXELS / width);
-  const upscaled = sharp(PHOTO).resize(width, height, { fit: "fill" });
-  const baseline = join(dir, "50mp-baseline.jpg");
-  const progressive = join(dir, "50mp-progressive-444.jpg");
-  await upscaled.clone().jpeg({ quality: 90 }).toFile(baseline);
-  await upscaled.clone().jpeg({ quality: 90, progressive: true, chromaSubsampling: "4:4:4" }).toFile(progressive);
-  return [baseline, progressive];
+/** A source of the peak-RSS section and, when the decode bounds refuse it, the error code expected. */
+interface RssSource {
+  path: string;
+  refusal?: string;
 }
 
-async function describeJpeg(path: string): Promise<string> {
-  const { width = 0, height = 0, isProgressive, chromaSubsampling } = await sharp(path).metadata();
-  return `${((width * height) / 1e6).toFixed(2)} MP ${isProgressive ? "progressive" : "baseline"} ${chromaSubsampling ?? ""}`;
+/** A 3:2 JPEG of `pixels` made from the photo, so it has a photo's content. */
+async function writeJpeg(path: string, pixels: number, options: { progressive: boolean; chromaSubsampling: string }): Promise<RssSource> {
+  const width = Math.floor(Math.sqrt(pixels * 1.5));
+  const height = Math.floor(pixels / width);
+  await sharp(PHOTO).resize(width, height, { fit: "fill" }).jpeg({ quality: 90, ...options }).toFile(path);
+  // The same header check as the handler's decides whether this source is expected to be refused.
+  const refused = sourceLimitExceeded(await sharp(path).metadata(), DEFAULT_MAX_SOURCE_PIXELS) !== null;
+  return { path, refusal: refused ? "source-too-large" : undefined };
+}
+
+/**
+ * The largest originals the handler accepts, and the one the decode bounds refuse: a baseline 4:2:0
+ * JPEG of DEFAULT_MAX_SOURCE_PIXELS as cameras write it; the progressive 4:4:4 JPEG (every 16-bit
+ * coefficient kept, the JPEG that needs the most memory to decode) at the largest size whose decode
+ * fits DECODE_BYTES_PER_PIXEL per allowed pixel; and the same at 50 MP, which is refused from its
+ * header, so its row shows what a refusal costs.
+ */
+async function writeLargestSources(dir: string): Promise<RssSource[]> {
+  const progressive444 = { progressive: true, chromaSubsampling: "4:4:4" };
+  const coefficientBytesPerPixel = decodeBytes({ format: "jpeg", isProgressive: true, chromaSubsampling: "4:4:4", width: 1, height: 1 } as Metadata);
+  const largestProgressive = Math.floor((DEFAULT_MAX_SOURCE_PIXELS * DECODE_BYTES_PER_PIXEL) / coefficientBytesPerPixel);
+  const megapixels = (pixels: number) => `${Math.floor(pixels / 1e6)}mp`;
+  return [
+    await writeJpeg(join(dir, `${megapixels(DEFAULT_MAX_SOURCE_PIXELS)}-baseline.jpg`), DEFAULT_MAX_SOURCE_PIXELS, { progressive: false, chromaSubsampling: "4:2:0" }),
+    await writeJpeg(join(dir, `${megapixels(largestProgressive)}-progressive-444.jpg`), largestProgressive, progressive444),
+    await writeJpeg(join(dir, `${megapixels(DEFAULT_MAX_SOURCE_PIXELS)}-progressive-444.jpg`), DEFAULT_MAX_SOURCE_PIXELS, progressive444),
+  ];
+}
+
+async function describeJpeg(source: RssSource): Promise<string> {
+  const { width = 0, height = 0, isProgressive, chromaSubsampling } = await sharp(source.path).metadata();
+  const kind = `${((width * height) / 1e6).toFixed(2)} MP ${isProgressive ? "progressive" : "baseline"} ${chromaSubsampling ?? ""}`;
+  return source.refusal === undefined ? kind : `${kind}, answered 422 ${source.refusal}`;
 }
 
 function mebibytes(kib: number): number {
@@ -550,15 +578,15 @@ async function benchPeakRss(warmCalls: number): Promise<Target[]> {
     const largest = await writeLargestSources(dir);
     const rows: string[][] = [];
     let largestPeakMiB = 0;
-    for (const source of [PHOTO, ...largest]) {
-      progress(`peak RSS: ${warmCalls} warm calls on ${basename(source)}`);
+    for (const source of [{ path: PHOTO }, ...largest]) {
+      progress(`peak RSS: ${warmCalls} warm calls on ${basename(source.path)}`);
       const rss = await measureWarmRss(source, warmCalls);
       const peakMiB = mebibytes(rss.afterAllCallsKiB);
       if (largest.includes(source)) largestPeakMiB = Math.max(largestPeakMiB, peakMiB);
       rows.push([
-        basename(source),
+        basename(source.path),
         await describeJpeg(source),
-        (statSync(source).size / 1e6).toFixed(1),
+        (statSync(source.path).size / 1e6).toFixed(1),
         mebibytes(rss.loadedKiB).toFixed(0),
         mebibytes(rss.afterFirstCallKiB).toFixed(0),
         peakMiB.toFixed(0),
@@ -566,13 +594,13 @@ async function benchPeakRss(warmCalls: number): Promise<Target[]> {
       ]);
     }
     printTable(
-      `Peak RSS of one warm process, ${warmCalls} handler calls cycling every preset and format (MiB; Lambda memory = peak +${Math.round((LAMBDA_HEADROOM - 1) * 100)} %, next ${LAMBDA_MEMORY_STEP_MB} MB step)`,
+      `Peak RSS of one warm process, ${warmCalls} handler calls cycling every preset and format (MiB; Lambda memory = peak +${Math.round((LAMBDA_HEADROOM - 1) * 100)} %, next ${LAMBDA_MEMORY_STEP_MB} MB step); a refused source is answered from its header, before decoding`,
       ["source", "kind", "file MB", "loaded", "after 1 call", `after ${warmCalls}`, "Lambda MB"],
       rows,
     );
     return [
       {
-        name: `peak RSS on the 50 MP source < ${TARGET_PEAK_RSS_50MP_MB} MB`,
+        name: `peak RSS on the largest sources accepted or refused < ${TARGET_PEAK_RSS_50MP_MB} MB`,
         pass: largestPeakMiB < TARGET_PEAK_RSS_50MP_MB,
         detail: `${largestPeakMiB.toFixed(0)} MiB, implies Lambda memory ${impliedLambdaMemoryMB(largestPeakMiB)} MB`,
       },
@@ -750,6 +778,7 @@ async function main(): Promise<void> {
       iterations: { type: "string" },
       only: { type: "string", default: SECTIONS.join(",") },
       "rss-child": { type: "string" },
+      refusal: { type: "string" },
       "edge-child": { type: "boolean", default: false },
       "s3-child": { type: "boolean", default: false },
       calls: { type: "string", default: String(FULL.warmCalls) },
@@ -757,7 +786,7 @@ async function main(): Promise<void> {
     strict: true,
   });
   if (values["rss-child"] !== undefined) {
-    await reportWarmRss(values["rss-child"], positiveWholeNumber("--calls", values.calls!));
+    await reportWarmRss(values["rss-child"], positiveWholeNumber("--calls", values.calls!), values.refusal);
     return;
   }
   if (values["edge-child"]) {
