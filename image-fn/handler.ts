@@ -83,6 +83,21 @@ function firstQueryValues(rawQueryString: string | undefined): { exp?: string; k
   return { exp: query.get("exp") ?? undefined, kid: query.get("kid") ?? undefined, sig: query.get("sig") ?? undefined };
 }
 
+type Settled<T> = { ok: true; value: T } | { ok: false; error: unknown };
+
+/** A promise that never rejects, so work whose result may be dropped never becomes an unhandled rejection. */
+function settled<T>(promise: Promise<T>): Promise<Settled<T>> {
+  return promise.then(
+    (value) => ({ ok: true, value }),
+    (error: unknown) => ({ ok: false, error }),
+  );
+}
+
+function unsettled<T>(outcome: Settled<T>): T {
+  if (!outcome.ok) throw outcome.error;
+  return outcome.value;
+}
+
 /** Verifies the signed URL again, reads the original and transforms it; logs one line per request. */
 function createAnswerer(deps: ImageHandlerDeps, maxOutputBytes: number) {
   const maxUrlLifetimeSeconds = deps.maxUrlLifetimeSeconds ?? DEFAULT_MAX_URL_LIFETIME_SECONDS;
@@ -110,6 +125,15 @@ function createAnswerer(deps: ImageHandlerDeps, maxOutputBytes: number) {
       return errorResponse(rejection.status, rejection.code, rejection.message);
     }
 
+    const preset = deps.presets[request.preset];
+    const edgeFormat = event.headers?.[FORMAT_HEADER];
+    const negotiated = isNegotiatedFormat(edgeFormat) ? edgeFormat : negotiateFormat(event.headers?.accept);
+    let transformStarted = performance.now();
+    const transform = (source: Buffer) => settled(transformImage({ source, preset, negotiated, maxSourcePixels }));
+    // Bytes kept from an earlier read are transformed while the store asks S3 whether they are still
+    // current; the result counts only if the read answers those very bytes, so nothing stale is served.
+    const kept = deps.originals.peek?.(request.key);
+    const speculative = kept && transform(kept);
     const source = await deps.originals.read(request.key, maxSourceBytes);
     if (source === "not-found" || source === "denied") {
       record.error = source === "denied" ? "original-denied" : "not-found";
@@ -126,13 +150,11 @@ function createAnswerer(deps: ImageHandlerDeps, maxOutputBytes: number) {
     }
     record.sourceBytes = source.length;
 
-    const preset = deps.presets[request.preset];
-    const edgeFormat = event.headers?.[FORMAT_HEADER];
-    const negotiated = isNegotiatedFormat(edgeFormat) ? edgeFormat : negotiateFormat(event.headers?.accept);
-    const transformStarted = performance.now();
+    const confirmed = source === kept && speculative;
+    if (!confirmed) transformStarted = performance.now();
     let result;
     try {
-      result = await transformImage({ source, preset, negotiated, maxSourcePixels });
+      result = await (confirmed || transform(source)).then(unsettled);
     } catch (error) {
       if (!(error instanceof TransformError)) throw error;
       record.error = error.code;

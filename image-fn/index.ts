@@ -9,7 +9,7 @@ import {
   type StreamingImageHandler,
 } from "./handler";
 import { secretsManagerKeyring } from "./keyring-source";
-import { originalsS3Client, s3Originals } from "./originals";
+import { DEFAULT_ORIGINALS_CACHE_BYTES, originalsS3Client, s3Originals } from "./originals";
 import { DEFAULT_PRESETS, parsePresets } from "../core/presets";
 import { inLambdaRuntime } from "./response-stream";
 import { DEFAULT_MAX_URL_LIFETIME_SECONDS } from "../core/url-signing";
@@ -20,11 +20,11 @@ function requiredEnv(name: string): string {
   return value;
 }
 
-function positiveIntegerEnv(name: string, fallback: number): number {
+function wholeNumberEnv(name: string, fallback: number, min = 1): number {
   const text = process.env[name];
   if (text === undefined || text === "") return fallback;
   const value = Number(text);
-  if (!Number.isSafeInteger(value) || value <= 0) throw new Error(`Environment variable ${name} must be a positive whole number`);
+  if (!Number.isSafeInteger(value) || value < min) throw new Error(`Environment variable ${name} must be a whole number of at least ${min}`);
   return value;
 }
 
@@ -46,10 +46,12 @@ function depsFromEnvironment(): ImageHandlerDeps {
   return (environmentDeps ??= {
     presets: presetsFromEnv(),
     keys: secretsManagerKeyring(new SecretsManagerClient({}), requiredEnv("RENDORIX_KEYRING_SECRET_ARN")),
-    originals: s3Originals(originalsS3Client(), requiredEnv("RENDORIX_ORIGINALS_BUCKET")),
-    maxUrlLifetimeSeconds: positiveIntegerEnv("RENDORIX_MAX_URL_LIFETIME_SECONDS", DEFAULT_MAX_URL_LIFETIME_SECONDS),
-    maxSourceBytes: positiveIntegerEnv("RENDORIX_MAX_SOURCE_BYTES", DEFAULT_MAX_SOURCE_BYTES),
-    maxSourcePixels: positiveIntegerEnv("RENDORIX_MAX_SOURCE_PIXELS", DEFAULT_MAX_SOURCE_PIXELS),
+    originals: s3Originals(originalsS3Client(), requiredEnv("RENDORIX_ORIGINALS_BUCKET"), {
+      cacheBytes: wholeNumberEnv("RENDORIX_ORIGINALS_CACHE_BYTES", DEFAULT_ORIGINALS_CACHE_BYTES, 0),
+    }),
+    maxUrlLifetimeSeconds: wholeNumberEnv("RENDORIX_MAX_URL_LIFETIME_SECONDS", DEFAULT_MAX_URL_LIFETIME_SECONDS),
+    maxSourceBytes: wholeNumberEnv("RENDORIX_MAX_SOURCE_BYTES", DEFAULT_MAX_SOURCE_BYTES),
+    maxSourcePixels: wholeNumberEnv("RENDORIX_MAX_SOURCE_PIXELS", DEFAULT_MAX_SOURCE_PIXELS),
   });
 }
 

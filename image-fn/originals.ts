@@ -2,6 +2,7 @@ import { open } from "node:fs/promises";
 import { resolve, sep } from "node:path";
 import type { Readable } from "node:stream";
 import { GetObjectCommand, S3Client, type S3ClientConfig } from "@aws-sdk/client-s3";
+import { OriginalsCache } from "./originals-cache";
 import { folderFailure, type OriginalFailure, s3Failure } from "./originals-failures";
 
 /** Where originals come from: the private S3 bucket in AWS, a folder locally. */
@@ -11,6 +12,12 @@ export interface OriginalStore {
    * @throws only for a fault of ours (a missing bucket, bad credentials), never for a legal key.
    */
   read(key: string, maxBytes: number): Promise<Buffer | "too-large" | OriginalFailure>;
+  /**
+   * The bytes an earlier read of `key` gave, if the store kept them, before it knows whether they are
+   * still current. Work may start on them, but only a `read` answering the very same Buffer confirms
+   * them.
+   */
+  peek?(key: string): Buffer | undefined;
 }
 
 /** Originals in a folder; keys are paths below it and can never name a file outside it. */
@@ -88,21 +95,53 @@ async function readBody(body: Readable, contentLength: number | undefined, maxBy
   return Buffer.concat(chunks, total);
 }
 
-/** Originals in an S3 bucket (or an S3-compatible endpoint configured on the client). */
-export function s3Originals(client: S3Client, bucket: string, timeoutMs = DEFAULT_ORIGINAL_TIMEOUT_MS): OriginalStore {
+/**
+ * Bytes of recently read originals an S3 store keeps (128 MiB): a few dozen 20 MP photos, or four
+ * originals at the 40 MB source limit. Counted on top of the transform's own peak in the Lambda's
+ * memory (README, Sizing).
+ */
+export const DEFAULT_ORIGINALS_CACHE_BYTES = 128 * 1024 * 1024;
+
+export interface S3OriginalsOptions {
+  /** Longest wait for one original, body included. @default DEFAULT_ORIGINAL_TIMEOUT_MS */
+  timeoutMs?: number;
+  /** Bytes of recently read originals kept for conditional GETs; 0 keeps none. @default DEFAULT_ORIGINALS_CACHE_BYTES */
+  cacheBytes?: number;
+}
+
+/** S3 answers a conditional GET whose ETag still matches with 304 and no body; the SDK throws it. */
+function notModified(error: unknown): boolean {
+  return (error as { $metadata?: { httpStatusCode?: number } } | null)?.$metadata?.httpStatusCode === 304;
+}
+
+/**
+ * Originals in an S3 bucket (or an S3-compatible endpoint configured on the client). Every read asks
+ * S3, so a replaced or deleted original is never served; an original read recently is asked for with
+ * its ETag (If-None-Match) and comes from memory when S3 answers 304 Not Modified.
+ */
+export function s3Originals(client: S3Client, bucket: string, options: S3OriginalsOptions = {}): OriginalStore {
+  const timeoutMs = options.timeoutMs ?? DEFAULT_ORIGINAL_TIMEOUT_MS;
+  const cache = new OriginalsCache(options.cacheBytes ?? DEFAULT_ORIGINALS_CACHE_BYTES);
   return {
+    peek: (key) => cache.get(key)?.bytes,
     async read(key, maxBytes) {
       const abortSignal = AbortSignal.timeout(timeoutMs);
+      const cached = cache.get(key);
       try {
-        const response = await client.send(new GetObjectCommand({ Bucket: bucket, Key: key }), { abortSignal });
+        const response = await client.send(new GetObjectCommand({ Bucket: bucket, Key: key, IfNoneMatch: cached?.etag }), { abortSignal });
         const body = response.Body as (Readable & typeof response.Body) | undefined;
+        cache.delete(key);
         if (!body) return "not-found";
         if ((response.ContentLength ?? 0) > maxBytes) {
           body.destroy();
           return "too-large";
         }
-        return await readBody(body, response.ContentLength, maxBytes);
+        const bytes = await readBody(body, response.ContentLength, maxBytes);
+        if (Buffer.isBuffer(bytes) && response.ETag) cache.set(key, { bytes, etag: response.ETag });
+        return bytes;
       } catch (error) {
+        if (cached && notModified(error)) return cached.bytes.length > maxBytes ? "too-large" : cached.bytes;
+        cache.delete(key);
         const failure = s3Failure(abortSignal.aborted ? abortSignal.reason : error);
         if (failure === null) throw error;
         return failure;

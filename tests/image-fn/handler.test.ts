@@ -114,6 +114,32 @@ describe("image handler", () => {
     assert.equal(JSON.parse(lines[0]).status, 404);
   });
 
+  describe("with bytes the store kept from an earlier read", () => {
+    const chelsea = readFileSync(join(FIXTURES, "chelsea.png"));
+    const keptStore = (answer: Awaited<ReturnType<OriginalStore["read"]>>): OriginalStore => ({ peek: () => coffee, read: async () => answer });
+    const widthOf = async (response: APIGatewayProxyStructuredResultV2) => (await sharp(Buffer.from(String(response.body), "base64")).metadata()).height;
+
+    it("serves the kept bytes' transform when the store confirms them", async () => {
+      const { invoke } = handlerWith(keptStore(coffee));
+      const response = await invoke(functionUrlEvent("w400", "coffee.png"), "req-kept");
+      assert.equal(response.statusCode, 200);
+      assert.equal(await widthOf(response), await widthOf(await handlerWith(photoStore).invoke(functionUrlEvent("w400", "coffee.png"), "req-read")));
+    });
+
+    it("serves the new original, never the kept one, when the store answers other bytes", async () => {
+      const { invoke } = handlerWith(keptStore(chelsea));
+      const fresh = await handlerWith({ read: async () => chelsea }).invoke(functionUrlEvent("w400", "coffee.png"), "req-fresh");
+      const response = await invoke(functionUrlEvent("w400", "coffee.png"), "req-changed");
+      assert.equal(response.statusCode, 200);
+      assert.equal(response.body, fresh.body);
+    });
+
+    it("answers 404 when the original was deleted since it was kept", async () => {
+      const { invoke } = handlerWith(keptStore("not-found"));
+      assert.equal((await invoke(functionUrlEvent("w400", "coffee.png"), "req-deleted")).statusCode, 404);
+    });
+  });
+
   it("answers an original the store refuses like a missing one, logged as original-denied", async () => {
     const { invoke, lines } = handlerWith({ read: async () => "denied" });
     const response = await invoke(functionUrlEvent("w400", "coffee.png"), "req-denied");

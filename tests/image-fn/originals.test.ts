@@ -4,7 +4,7 @@ import { createServer, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { S3Client } from "@aws-sdk/client-s3";
+import { DeleteObjectCommand, S3Client } from "@aws-sdk/client-s3";
 import { folderOriginals, type OriginalStore, originalsS3Client, s3Originals } from "../../image-fn/originals";
 import { FIXTURES } from "../support/bad-originals";
 import { type LocalS3, startLocalS3 } from "../support/s3";
@@ -63,6 +63,46 @@ describe("originals", () => {
     after(() => s3.close());
 
     behavesLikeAnOriginalStore(() => s3Originals(s3.client, "originals"));
+
+    it("asks again with the ETag, serves the kept bytes on 304, and never serves a replaced or deleted original", async () => {
+      const client = originalsS3Client({ endpoint: s3.endpoint, region: "us-east-1", forcePathStyle: true, credentials: { accessKeyId: "S3RVER", secretAccessKey: "S3RVER" } });
+      const exchanges: { ifNoneMatch?: string; status: number }[] = [];
+      client.middlewareStack.add(
+        (next) => async (args) => {
+          const ifNoneMatch = (args.request as { headers: Record<string, string> }).headers["if-none-match"];
+          try {
+            const result = await next(args);
+            exchanges.push({ ifNoneMatch, status: (result.response as { statusCode: number }).statusCode });
+            return result;
+          } catch (error) {
+            exchanges.push({ ifNoneMatch, status: (error as { $metadata: { httpStatusCode: number } }).$metadata.httpStatusCode });
+            throw error;
+          }
+        },
+        { step: "finalizeRequest" },
+      );
+      const store = s3Originals(client, "originals");
+      try {
+        await s3.put("originals", "kept/photo.png", photo);
+        const first = await store.read("kept/photo.png", 10_000_000);
+        assert.deepEqual(first, photo);
+        assert.equal(store.peek?.("kept/photo.png"), first);
+        assert.equal(await store.read("kept/photo.png", 10_000_000), first, "the very bytes kept");
+        assert.equal(await store.read("kept/photo.png", photo.length - 1), "too-large");
+        const replacement = Buffer.concat([photo, Buffer.from("changed")]);
+        await s3.put("originals", "kept/photo.png", replacement);
+        assert.deepEqual(await store.read("kept/photo.png", 10_000_000), replacement);
+        await s3.client.send(new DeleteObjectCommand({ Bucket: "originals", Key: "kept/photo.png" }));
+        assert.equal(await store.read("kept/photo.png", 10_000_000), "not-found");
+        assert.equal(store.peek?.("kept/photo.png"), undefined);
+        assert.deepEqual(
+          exchanges.map(({ ifNoneMatch, status }) => [ifNoneMatch !== undefined, status]),
+          [[false, 200], [true, 304], [true, 304], [true, 200], [true, 404]],
+        );
+      } finally {
+        client.destroy();
+      }
+    });
   });
 
   describe("in S3 when S3 answers with an error", () => {
@@ -78,7 +118,7 @@ describe("originals", () => {
     };
     let server: Server;
     let client: S3Client;
-    const store = () => s3Originals(client, "originals", 500);
+    const store = () => s3Originals(client, "originals", { timeoutMs: 500 });
 
     before(async () => {
       server = createServer((req, res) => {
