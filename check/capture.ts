@@ -1,8 +1,9 @@
 /**
  * Runs a Pulumi program under Pulumi's mocks and captures every resource registration as the engine
- * would receive it: inputs (unknowns and secrets marked), parent, provider, dependencies and property
- * dependencies. The mocks API hands a program's inputs to `newResource` without the dependencies,
- * so the capture reads the registration requests at the resource monitor itself.
+ * would receive it: inputs (unknowns and secrets marked), parent, provider, dependencies, property
+ * dependencies, and the options a reviewer weighs (protect, retainOnDelete, ignoreChanges, aliases …).
+ * The mocks API hands a program's inputs to `newResource` without the dependencies or the options, so
+ * the capture reads the registration requests at the resource monitor itself.
  */
 import { readFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
@@ -87,6 +88,14 @@ interface RegisterRequest {
   getObject(): { toJavaScript(): unknown } | undefined;
   getDependenciesList(): string[];
   getIgnorechangesList(): string[];
+  hasProtect(): boolean;
+  getProtect(): boolean;
+  hasRetainondelete(): boolean;
+  getRetainondelete(): boolean;
+  getDeletebeforereplacedefined(): boolean;
+  getDeletebeforereplace(): boolean;
+  getReplaceonchangesList(): string[];
+  getDeletedwith(): string;
   getPropertydependenciesMap(): { forEach(callback: (value: { getUrnsList(): string[] }, key: string) => void): void };
   getAliasesList(): AliasMessage[];
 }
@@ -167,6 +176,11 @@ function capturedResource(request: RegisterRequest, response: RegisterResponse):
     dependencies: request.getDependenciesList(),
     propertyDependencies,
     ignoreChanges: request.getIgnorechangesList(),
+    protect: request.hasProtect() && request.getProtect(),
+    retainOnDelete: request.hasRetainondelete() && request.getRetainondelete(),
+    deleteBeforeReplace: request.getDeletebeforereplacedefined() ? request.getDeletebeforereplace() : undefined,
+    replaceOnChanges: request.getReplaceonchangesList(),
+    deletedWith: request.getDeletedwith() || undefined,
     aliases: request.getAliasesList().map(capturedAlias),
   };
 }

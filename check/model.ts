@@ -35,6 +35,16 @@ export interface CapturedResource {
   propertyDependencies: Record<string, string[]>;
   /** Properties whose changes Pulumi leaves alone (`ignoreChanges`). */
   ignoreChanges: string[];
+  /** `protect`: Pulumi refuses to delete the resource (and so to replace it) until it is unprotected. */
+  protect?: boolean;
+  /** `retainOnDelete`: Pulumi forgets the resource instead of deleting it in the cloud. */
+  retainOnDelete?: boolean;
+  /** `deleteBeforeReplace` where the program set it; absent leaves it to the provider. */
+  deleteBeforeReplace?: boolean;
+  /** Properties whose changes replace the resource (`replaceOnChanges`). */
+  replaceOnChanges?: string[];
+  /** URN of the resource whose deletion deletes this one (`deletedWith`). */
+  deletedWith?: string;
   /** Identities the resource had before (its `aliases`), which let the engine keep it instead of replacing it. */
   aliases?: CapturedAlias[];
 }

@@ -214,6 +214,43 @@ describe("the program under mocks", function () {
     assert.equal(bucket(dev).forceDestroy, true);
   });
 
+  it("protects exactly the originals, the logs, the keyring and the distribution in prod, and nothing in dev, in both modes", () => {
+    const protectedOnes = (program: CapturedProgram) =>
+      program.resources
+        .filter((resource) => resource.protect)
+        .map((resource) => `${resource.type} ${resource.name}`)
+        .sort();
+    for (const mode of ["preview", "update"] as const) {
+      assert.deepEqual(protectedOnes(captured.dev[mode]), [], mode);
+      assert.deepEqual(
+        protectedOnes(captured.prod[mode]),
+        [
+          "aws:cloudfront/distribution:Distribution rendorix-distribution",
+          "aws:cloudfront/keyValueStore:KeyValueStore rendorix-key-value-store",
+          "aws:s3/bucket:Bucket rendorix-logs-bucket",
+          "aws:s3/bucket:Bucket rendorix-originals-bucket",
+          "aws:secretsmanager/secret:Secret rendorix-keyring-secret",
+          "random:index/randomBytes:RandomBytes rendorix-signing-key-prod-k1",
+        ],
+        mode,
+      );
+    }
+  });
+
+  it("sets no option that would delete or replace a resource behind a reviewer's back", () => {
+    for (const stack of STACKS) {
+      for (const resource of captured[stack].update.resources) {
+        const where = `${stack} ${resource.name}`;
+        assert.equal(resource.retainOnDelete, false, where);
+        assert.equal(resource.deleteBeforeReplace, undefined, where);
+        assert.deepEqual(resource.replaceOnChanges, [], where);
+        assert.equal(resource.deletedWith, undefined, where);
+        const ignored = resource.type === "aws:lambda/alias:Alias" ? ["functionVersion", "routingConfig"] : [];
+        assert.deepEqual(resource.ignoreChanges, ignored, where);
+      }
+    }
+  });
+
   it("leaves the alias to a CodeDeploy canary that rolls back on the function's alarms", () => {
     const program = captured.prod.update;
     const alias = onlyResourceOfType(program, "aws:lambda/alias:Alias");
