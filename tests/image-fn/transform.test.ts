@@ -1,6 +1,7 @@
 import { strict as assert } from "node:assert";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
+import { parse as parseIcc } from "icc";
 import sharp from "sharp";
 import { DEFAULT_PRESETS } from "../../core/presets";
 import { sniffSourceFormat, transformImage } from "../../image-fn/transform";
@@ -8,6 +9,21 @@ import { FIXTURES } from "../support/bad-originals";
 
 const MAX_PIXELS = 50_000_000;
 const fixture = (name: string) => readFileSync(join(FIXTURES, name));
+
+/** The description (`desc` tag) of an embedded ICC profile. */
+function profileDescription(icc: Buffer | undefined): string | undefined {
+  return icc && parseIcc(icc).description;
+}
+
+/** The first pixel's channel values as the file stores them, with no colour management applied. */
+async function storedPixel(image: Buffer): Promise<number[]> {
+  return [...(await sharp(image, { ignoreIcc: true }).raw().toBuffer()).subarray(0, 3)];
+}
+
+/** Within 3 levels per channel: JPEG's rounding, far below the 13 levels P3 and sRGB differ by here. */
+function assertPixelNear(actual: number[], expected: number[], message: string): void {
+  assert.ok(actual.every((value, i) => Math.abs(value - expected[i]) <= 3), `${message}: ${actual} is not near ${expected}`);
+}
 
 describe("transform", () => {
   it("resizes each default preset from a fixture photo without enlarging it", async () => {
@@ -36,18 +52,33 @@ describe("transform", () => {
     assert.equal(metadata.orientation, undefined);
   });
 
-  it("keeps a colour profile (as sRGB) but strips EXIF", async () => {
+  it("converts a Display P3 photo to sRGB, embeds the sRGB profile and strips EXIF", async () => {
     const tagged = await sharp(fixture("chelsea.png"))
       .withIccProfile("p3")
       .withExif({ IFD0: { Copyright: "someone", Software: "camera" } })
       .jpeg()
       .toBuffer();
-    assert.ok((await sharp(tagged).metadata()).exif);
+    const source = await sharp(tagged).metadata();
+    assert.ok(source.exif);
+    assert.match(String(profileDescription(source.icc)), /P3/);
     const result = await transformImage({ source: tagged, preset: DEFAULT_PRESETS.w400, negotiated: "jpeg", maxSourcePixels: MAX_PIXELS });
     const metadata = await sharp(result.body).metadata();
     assert.equal(metadata.exif, undefined);
-    assert.ok(metadata.icc, "profile kept");
-    assert.equal(metadata.space, "srgb");
+    assert.equal(profileDescription(metadata.icc), "sRGB");
+  });
+
+  it("changes a P3 photo's stored pixel values to the sRGB values of the same colour", async () => {
+    // One flat colour, stored as Display P3 values. Their sRGB values, from the two colour spaces'
+    // published primaries and transfer curve (IEC 61966-2-1, SMPTE EG 432-1), are (199.9, 99.6, 50.1).
+    const p3Pixel = [187, 105, 62];
+    const srgbPixel = [200, 100, 50];
+    const source = await sharp({ create: { width: 64, height: 64, channels: 3, background: { r: 200, g: 100, b: 50 } } })
+      .withIccProfile("p3")
+      .png()
+      .toBuffer();
+    assertPixelNear(await storedPixel(source), p3Pixel, "the source holds P3 values");
+    const result = await transformImage({ source, preset: DEFAULT_PRESETS.w400, negotiated: "jpeg", maxSourcePixels: MAX_PIXELS });
+    assertPixelNear(await storedPixel(result.body), srgbPixel, "the output holds sRGB values");
   });
 
   it("encodes alpha sources as PNG where auto would pick JPEG, and as WebP/AVIF when negotiated", async () => {
