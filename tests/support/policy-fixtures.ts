@@ -7,8 +7,13 @@ import { ProgramBuilder, STACK_REGION } from "./captured";
 
 export const RANDOM_BYTES = RANDOM_KEY_SOURCES[0];
 export const ACCOUNT = "111122223333";
-/** A key's text as url-signing-v1 writes it: base64 of 32 bytes. */
-export const KEY_TEXT = Buffer.alloc(32, 7).toString("base64");
+/** A key's text as url-signing-v1 writes it: base64 of 32 bytes (here 32 times 0x07). */
+export const KEY_TEXT = "BwcHBwcHBwcHBwcHBwcHBwcHBwcHBwcHBwcHBwcHBwc=";
+/**
+ * Its fingerprint, the lowercase hex SHA-256 of that text, computed outside the code under test:
+ * `printf '%s' 'BwcHBwcHBwcHBwcHBwcHBwcHBwcHBwcHBwcHBwcHBwc=' | sha256sum`.
+ */
+export const KEY_TEXT_FINGERPRINT = "ebbad97f478755d90c8f34bec04444dc8b0025d5fc09ed3523aa5d17e6059d86";
 
 export interface PrivateBucket {
   bucket: string;
