@@ -242,20 +242,31 @@ export const IMAGE_EDGE_TYPE = "rendorix:index:ImageEdge";
  * ```
  */
 export class ImageEdge extends pulumi.ComponentResource {
+  /** Hostname the images are served on: the domain, or the distribution's cloudfront.net name. */
   public readonly hostname: pulumi.Output<string>;
+  /** `https://` and the hostname: the base of every signed URL. */
   public readonly baseUrl: pulumi.Output<string>;
+  /** Id of the CloudFront distribution. */
   public readonly distributionId: pulumi.Output<string>;
+  /** ARN of the CloudFront distribution. */
   public readonly distributionArn: pulumi.Output<string>;
+  /** Bucket the originals are read from. */
   public readonly originalsBucketName: pulumi.Output<string>;
+  /** ARN of the keyring secret backends read their signing keys from; never a key itself. */
   public readonly keyringSecretArn: pulumi.Output<string>;
+  /** Name of the image Lambda. */
   public readonly functionName: pulumi.Output<string>;
+  /** Name of the alias CloudFront invokes (`live`). */
   public readonly functionAliasName: pulumi.Output<string>;
+  /** ARN of the alias CloudFront invokes. */
   public readonly functionAliasArn: pulumi.Output<string>;
-  /** The latest published version, which a gradual rollout moves the alias to. */
+  /** The image Lambda's latest published version, which a gradual rollout moves the alias to. */
   public readonly functionVersion: pulumi.Output<string>;
+  /** Name of the viewer-request CloudFront Function. */
   public readonly edgeFunctionName: pulumi.Output<string>;
-  /** Timeout of the image Lambda, for alarms that compare its duration to it. */
+  /** Timeout of the image Lambda in seconds, for alarms that compare its duration to it. */
   public readonly timeoutSeconds: number;
+  /** Reserved concurrency of the image Lambda, when set. */
   public readonly reservedConcurrency: number | undefined;
   /** The child resources themselves (the signing keys excepted), for what the arguments do not cover. */
   public readonly nodes: ImageEdgeNodes;

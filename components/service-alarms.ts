@@ -257,7 +257,9 @@ export class ServiceAlarms extends pulumi.ComponentResource {
   public readonly regionalTopicArn: pulumi.Output<string> | undefined;
   /** Topic the CloudFront alarms notify, in us-east-1; absent without distributions or edge functions. */
   public readonly globalTopicArn: pulumi.Output<string> | undefined;
+  /** Name of the dashboard. */
   public readonly dashboardName: pulumi.Output<string>;
+  /** Link to the dashboard in the CloudWatch console. */
   public readonly dashboardUrl: pulumi.Output<string>;
   /** Names of the alarms beside the functions: the rollback triggers of a gradual rollout. */
   public readonly regionalAlarmNames: pulumi.Output<string>[];

@@ -1,5 +1,6 @@
 import { execFileSync } from "node:child_process";
-import { createWriteStream, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { createHash } from "node:crypto";
+import { createWriteStream, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { join, relative, resolve } from "node:path";
 import { build } from "esbuild";
 import { ZipFile } from "yazl";
@@ -49,16 +50,11 @@ export interface BundleResult {
   zipBytes: number;
 }
 
-/**
- * Bundles the image Lambda into `outDir` (index.js with the AWS SDK inlined, sharp external) and
- * installs sharp for `target` beside it, then zips the folder to `${outDir}.zip`.
- */
-export async function bundleImageFunction(outDir: string, target: BundleTarget = LAMBDA_TARGET): Promise<BundleResult> {
-  rmSync(outDir, { recursive: true, force: true });
-  mkdirSync(outDir, { recursive: true });
-  await build({
+/** The image Lambda's code as one file (the AWS SDK inlined, sharp external). */
+async function bundledCode(): Promise<string> {
+  const result = await build({
     entryPoints: [join(ROOT, "image-fn/index.ts")],
-    outfile: join(outDir, "index.js"),
+    write: false,
     bundle: true,
     platform: "node",
     target: "node20",
@@ -71,6 +67,28 @@ export async function bundleImageFunction(outDir: string, target: BundleTarget =
     legalComments: "none",
     logLevel: "warning",
   });
+  return result.outputFiles[0].text;
+}
+
+/** What a zip is built from: the bundled code, the sharp version and the platform sharp is installed for. */
+function fingerprint(code: string, target: BundleTarget): string {
+  return createHash("sha256").update(code).update("\0").update(sharpVersion()).update("\0").update(JSON.stringify(target)).digest("hex");
+}
+
+/** Beside the zip: the fingerprint of what it was built from. */
+function stampPath(zipPath: string): string {
+  return `${zipPath}.sha256`;
+}
+
+/**
+ * Bundles the image Lambda into `outDir` (index.js with the AWS SDK inlined, sharp external) and
+ * installs sharp for `target` beside it, then zips the folder to `${outDir}.zip`.
+ */
+export async function bundleImageFunction(outDir: string, target: BundleTarget = LAMBDA_TARGET, code?: string): Promise<BundleResult> {
+  code ??= await bundledCode();
+  rmSync(outDir, { recursive: true, force: true });
+  mkdirSync(outDir, { recursive: true });
+  writeFileSync(join(outDir, "index.js"), code);
   writeFileSync(
     join(outDir, "package.json"),
     JSON.stringify({ name: "rendorix-image-fn", private: true, dependencies: { sharp: sharpVersion() } }, null, 2),
@@ -82,5 +100,20 @@ export async function bundleImageFunction(outDir: string, target: BundleTarget =
   );
   const zipPath = `${outDir}.zip`;
   const zipBytes = await writeZip(outDir, zipPath);
+  writeFileSync(stampPath(zipPath), fingerprint(code, target));
   return { dir: relative(process.cwd(), outDir) || ".", zipPath, zipBytes };
+}
+
+/**
+ * The same, unless `${outDir}.zip` was built from the very same code, sharp version and target: then
+ * it is kept. Bundling the code takes a second; installing sharp and zipping, most of a minute.
+ */
+export async function bundleImageFunctionIfStale(outDir: string, target: BundleTarget = LAMBDA_TARGET): Promise<BundleResult> {
+  const code = await bundledCode();
+  const zipPath = `${outDir}.zip`;
+  const stamp = stampPath(zipPath);
+  if (existsSync(zipPath) && existsSync(stamp) && readFileSync(stamp, "utf8") === fingerprint(code, target)) {
+    return { dir: relative(process.cwd(), outDir) || ".", zipPath, zipBytes: statSync(zipPath).size };
+  }
+  return bundleImageFunction(outDir, target, code);
 }

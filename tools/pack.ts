@@ -8,7 +8,7 @@ import { execFileSync } from "node:child_process";
 import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { buildEdgeFunctionTemplate, EDGE_FUNCTION_TEMPLATE_FILE } from "../edge-fn/build";
-import { bundleImageFunction } from "./bundle-image-fn";
+import { bundleImageFunctionIfStale } from "./bundle-image-fn";
 import { runCli } from "../cli/support";
 
 const ROOT = resolve(__dirname, "..");
@@ -16,7 +16,7 @@ const ROOT = resolve(__dirname, "..");
 export async function buildPackageContents(root: string = ROOT): Promise<void> {
   rmSync(join(root, "lib"), { recursive: true, force: true });
   execFileSync(process.execPath, [require.resolve("typescript/bin/tsc"), "-p", join(root, "tsconfig.build.json")], { stdio: "inherit" });
-  await bundleImageFunction(join(root, "dist", "image-fn"));
+  await bundleImageFunctionIfStale(join(root, "dist", "image-fn"));
   const template = join(root, EDGE_FUNCTION_TEMPLATE_FILE);
   mkdirSync(dirname(template), { recursive: true });
   writeFileSync(template, buildEdgeFunctionTemplate());

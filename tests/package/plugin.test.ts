@@ -3,8 +3,9 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import ts from "typescript";
 import { parse as parseYaml } from "yaml";
+import { PLUGIN_SCHEMA_FILE, renderPluginSchema } from "../../tools/plugin-schema";
 import { PluginUnderTest, StandInEngine } from "../support/plugin-host";
-import { PROJECT_DIR } from "../support/program";
+import { captureStack, PROJECT_DIR } from "../support/program";
 
 interface SchemaProperty {
   type?: string;
@@ -83,8 +84,8 @@ describe("the plugin package, started as the Pulumi CLI starts it", function () 
   });
 
   const components = [
-    { type: "rendorix:index:ImageEdge", args: ["components/image-edge.ts", "ImageEdgeSettings"], outputs: ["provider.ts", "ImageEdge"] },
-    { type: "rendorix:index:ServiceAlarms", args: ["components/service-alarms.ts", "ServiceAlarmsSettings"], outputs: ["provider.ts", "ServiceAlarms"] },
+    { type: "rendorix:index:ImageEdge", args: ["components/image-edge.ts", "ImageEdgeSettings"], outputs: [PLUGIN_SCHEMA_FILE, "ImageEdge"] },
+    { type: "rendorix:index:ServiceAlarms", args: ["components/service-alarms.ts", "ServiceAlarmsSettings"], outputs: [PLUGIN_SCHEMA_FILE, "ServiceAlarms"] },
   ];
   for (const { type, args, outputs } of components) {
     it(`documents every argument of ${type} with its description and optionality`, () => {
@@ -108,6 +109,28 @@ describe("the plugin package, started as the Pulumi CLI starts it", function () 
       }
     });
   }
+
+  it(`reads its declarations from ${PLUGIN_SCHEMA_FILE} as tools/plugin-schema.ts writes it today`, () => {
+    assert.equal(readFileSync(join(PROJECT_DIR, PLUGIN_SCHEMA_FILE), "utf8"), renderPluginSchema(), "stale: run npm run plugin-schema");
+  });
+
+  it("says transform and nodes are TypeScript-only, and gives the children's names and ARNs instead", () => {
+    for (const resource of Object.values(schema.resources)) {
+      assert.match(resource.description!, /no `transform` argument and no `nodes` output/);
+      assert.equal(resource.inputProperties.transform, undefined);
+      assert.equal(resource.properties.nodes, undefined);
+    }
+    const edge = schema.resources["rendorix:index:ImageEdge"].properties;
+    for (const output of ["functionArn", "functionRoleName", "functionRoleArn", "functionLogGroupName", "edgeFunctionArn", "distributionDomainName", "distributionHostedZoneId", "originalsBucketArn", "logsBucketName", "logsBucketArn", "keyValueStoreArn"]) {
+      assert.equal(edge[output]?.type, "string", output);
+      assert.ok(schema.resources["rendorix:index:ImageEdge"].required?.includes(output), `${output} is always set`);
+    }
+    assert.equal(edge.certificateArn.type, "string");
+    assert.ok(!schema.resources["rendorix:index:ImageEdge"].required?.includes("certificateArn"), "certificateArn only with a domain");
+    const alarms = schema.resources["rendorix:index:ServiceAlarms"].properties;
+    for (const output of ["alarmArns", "serviceUnhealthyAlarmNames", "serviceUnhealthyAlarmArns"]) assert.equal(alarms[output]?.items?.type, "string", output);
+    assert.equal(alarms.dashboardArn.type, "string");
+  });
 
   it("gives each argument the type other languages need", () => {
     const edge = schema.resources["rendorix:index:ImageEdge"].inputProperties;
@@ -149,30 +172,67 @@ describe("the plugin package, started as the Pulumi CLI starts it", function () 
     let constructed: { urn: string; state: Record<string, unknown> };
 
     before(async () => {
-      constructed = await plugin.construct(engine, "rendorix:index:ImageEdge", "products", { signingKeys: ["k1"], priceClass: "PriceClass_200", tags }, { "aws:region": "eu-west-1" });
+      // The dev stack's key id, so the children's URNs compare with the program's golden list.
+      constructed = await plugin.construct(engine, "rendorix:index:ImageEdge", "products", { signingKeys: ["dev-k1"], priceClass: "PriceClass_200", tags }, { "aws:region": "eu-west-1" });
     });
 
-    it("answers with the component's URN and its outputs", () => {
+    it("answers with the component's URN and its outputs, the children's names and ARNs among them", () => {
       assert.equal(constructed.urn, "urn:pulumi:dev::catalog::rendorix:index:ImageEdge::products");
       assert.match(String(constructed.state.baseUrl), /^https:\/\/\w+\.cloudfront\.net$/);
       assert.match(String(constructed.state.keyringSecretArn), /^arn:aws:secretsmanager:eu-west-1:\d{12}:secret:catalog\/dev\/products\/url-signing-keyring/);
       assert.equal(constructed.state.timeoutSeconds, 30);
+      const registered = (name: string) => engine.registrations.find((registration) => registration.name === name)!.outputs;
+      assert.equal(constructed.state.functionArn, registered("products-image-function").arn);
+      assert.match(String(constructed.state.functionArn), /^arn:aws:lambda:eu-west-1:\d{12}:function:/);
+      assert.equal(constructed.state.functionRoleName, registered("products-image-function-role").name);
+      assert.equal(constructed.state.functionLogGroupName, registered("products-image-function-logs").name);
+      assert.equal(constructed.state.distributionDomainName, registered("products-distribution").domainName);
+      assert.equal(constructed.state.originalsBucketArn, registered("products-originals-bucket").arn);
+      assert.equal(constructed.state.keyValueStoreArn, registered("products-key-value-store").arn);
+      assert.equal(constructed.state.certificateArn, undefined, "no domain, no certificate");
     });
 
-    it("builds the TypeScript component under it, with every child named after it", () => {
-      const inner = engine.registrations.find((registration) => registration.parent === constructed.urn)!;
-      assert.equal(inner.urn, "urn:pulumi:dev::catalog::rendorix:index:ImageEdge$rendorix:index:ImageEdge::products");
+    it("is one component of its type, the children under it as in a TypeScript program", async () => {
+      const components = engine.registrations.filter((registration) => registration.type === "rendorix:index:ImageEdge");
+      assert.deepEqual(components.map((component) => component.urn), [constructed.urn]);
+      assert.ok(engine.registrations.every((registration) => !registration.urn.includes("ImageEdge$rendorix:index:ImageEdge")));
       // Children and their children: the buckets sit under the edge's PrivateBucket components.
       const under = (urn: string): typeof engine.registrations =>
         engine.registrations.filter((registration) => registration.parent === urn).flatMap((registration) => [registration, ...under(registration.urn)]);
-      const children = under(inner.urn);
+      const children = under(constructed.urn);
       assert.ok(children.length > 25, `${children.length} children`);
       for (const child of children) assert.match(child.name, /^products-/);
+      // A URN is the type chain and name of the resource and its ancestors. This repository's
+      // TypeScript program (under mocks) builds its ImageEdge, named after the project, with a domain
+      // and so a few children more; every child here has the same line of ancestors there.
+      const program = (await captureStack("dev", "update")).resources;
+      const lineage = <R>(resource: R | undefined, parentOf: (resource: R) => R | undefined, describe: (resource: R) => string): string =>
+        resource ? `${lineage(parentOf(resource), parentOf, describe)}/${describe(resource)}` : "";
+      const constructedByUrn = new Map(engine.registrations.map((registration) => [registration.urn, registration]));
+      const programByUrn = new Map(program.map((resource) => [resource.urn, resource]));
+      const inProgram = new Set(
+        program.map((resource) =>
+          lineage(resource, (child) => (child.type === "rendorix:index:ImageEdge" ? undefined : programByUrn.get(child.parentUrn ?? "")), (r) => `${r.type}::${r.name}`),
+        ),
+      );
+      for (const child of children) {
+        const line = lineage(child, (r) => (r.urn === constructed.urn ? undefined : constructedByUrn.get(r.parent)), (r) => `${r.type}::${r.name.replace(/^products/, "rendorix")}`);
+        assert.ok(inProgram.has(line), `${line} is not in the TypeScript program`);
+      }
       const byName = (name: string) => children.find((child) => child.name === name)!;
       assert.equal(byName("products-distribution").inputs.priceClass, "PriceClass_200");
       assert.equal(byName("products-keyring-secret").inputs.name, "catalog/dev/products/url-signing-keyring");
       assert.deepEqual(byName("products-image-function").inputs.tags, tags);
       assert.deepEqual(byName("products-image-function").inputs.architectures, ["arm64"]);
+    });
+
+    it("keeps the children a stack deployed with 0.2.0 built under a wrapper of the same type", () => {
+      const wrapped = (urn: string) => urn.replace("::rendorix:index:ImageEdge", "::rendorix:index:ImageEdge$rendorix:index:ImageEdge");
+      const component = engine.registrations.find((registration) => registration.urn === constructed.urn)!;
+      assert.deepEqual(component.aliases, [wrapped(constructed.urn)]);
+      const children = engine.registrations.filter((registration) => registration.parent === constructed.urn);
+      assert.ok(children.length > 20);
+      for (const child of children) assert.ok(child.aliases.includes(wrapped(child.urn)), `${child.urn}: ${child.aliases.join(", ")}`);
     });
 
     it("puts no key in the component's outputs", () => {

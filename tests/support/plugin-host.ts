@@ -26,6 +26,8 @@ export interface Registration {
   parent: string;
   custom: boolean;
   inputs: Record<string, unknown>;
+  /** URNs the resource was known by before, its parent's aliases included (the SDK computes those). */
+  aliases: string[];
   /** What the monitor answered: the inputs and the outputs a provider would have computed. */
   outputs: Record<string, unknown>;
 }
@@ -97,7 +99,7 @@ export class StandInEngine {
       response.setId(state.id ?? "");
     }
     response.setObject(structProto.Struct.fromJavaScript(outputs as never));
-    this.registrations.push({ urn, type, name, parent, custom: request.getCustom(), inputs, outputs });
+    this.registrations.push({ urn, type, name, parent, custom: request.getCustom(), aliases: request.getAliasurnsList(), inputs, outputs });
     return response;
   }
 
