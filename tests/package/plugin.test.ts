@@ -151,14 +151,47 @@ describe("the plugin package, started as the Pulumi CLI starts it", function () 
     assert.equal(alarms.topicArns.$ref, "#/types/rendorix:index:AlarmTopicArns");
   });
 
-  it("takes every property of the README's YAML example", () => {
-    const readme = readFileSync(join(PROJECT_DIR, "README.md"), "utf8");
-    const example = parseYaml(/```yaml\n(resources:[\s\S]*?)```/.exec(readme)![1]) as { resources: Record<string, { type: string; properties: Record<string, unknown> }> };
-    const images = example.resources.images;
-    assert.equal(images.type.replace(/^rendorix:/, "rendorix:index:"), "rendorix:index:ImageEdge");
-    const inputs = schema.resources["rendorix:index:ImageEdge"].inputProperties;
-    for (const property of Object.keys(images.properties)) assert.ok(inputs[property], property);
-    assert.ok(schema.types["rendorix:index:PriceClass"].enum!.some((member) => member.value === images.properties.priceClass));
+  describe("the README's programs in other languages", () => {
+    const readme = () => readFileSync(join(PROJECT_DIR, "README.md"), "utf8");
+    const camel = (snake: string) => snake.replace(/_(\w)/g, (_, letter: string) => letter.toUpperCase());
+
+    it("constructs the YAML program's ImageEdge as written, with the outputs it exports", async () => {
+      const example = parseYaml(/```yaml\n(resources:[\s\S]*?)```/.exec(readme())![1]) as {
+        resources: Record<string, { type: string; properties: Record<string, unknown> }>;
+        outputs: Record<string, string>;
+      };
+      const [[name, images]] = Object.entries(example.resources);
+      // Pulumi YAML lets `rendorix:ImageEdge` stand for the index module's type.
+      const type = images.type.replace(/^rendorix:(?!index:)/, "rendorix:index:");
+      const own = new StandInEngine("catalog", "dev", "eu-west-1");
+      try {
+        await own.start();
+        const built = await plugin.construct(own, type, name, images.properties, { "aws:region": "eu-west-1" });
+        assert.equal(built.urn, `urn:pulumi:dev::catalog::rendorix:index:ImageEdge::${name}`);
+        for (const [output, expression] of Object.entries(example.outputs)) {
+          const property = new RegExp(`^\\$\\{${name}\\.(\\w+)\\}$`).exec(expression)![1];
+          assert.ok(typeof built.state[property] === "string" && built.state[property], `${output}: ${expression}`);
+        }
+      } finally {
+        own.stop();
+      }
+    });
+
+    it("uses in Python only arguments, types, enum members and outputs the schema has", () => {
+      const python = /```python\n([\s\S]*?)```/.exec(readme())![1];
+      const call = /rendorix\.ImageEdge\("\w+",([\s\S]*?)\)\n/.exec(python)![1];
+      const inputs = schema.resources["rendorix:index:ImageEdge"].inputProperties;
+      for (const [, argument] of call.matchAll(/^\s+(\w+)=/gm)) assert.ok(inputs[camel(argument)], argument);
+      for (const [, typeName, args] of python.matchAll(/rendorix\.(\w+)Args\(([^)]*)\)/g)) {
+        const type = schema.types[`rendorix:index:${typeName}`];
+        for (const [, argument] of args.matchAll(/(\w+)=/g)) assert.ok(type.properties[camel(argument)], `${typeName}.${argument}`);
+      }
+      for (const [, enumName, member] of python.matchAll(/rendorix\.(\w+)\.([A-Z_]+)\b/g)) {
+        assert.ok(schema.types[`rendorix:index:${enumName}`].enum!.some((value) => value.value.toUpperCase() === member), `${enumName}.${member}`);
+      }
+      const outputs = schema.resources["rendorix:index:ImageEdge"].properties;
+      for (const [, output] of python.matchAll(/images\.(\w+)/g)) assert.ok(outputs[camel(output)], output);
+    });
   });
 
   it("documents every property of every type", () => {
