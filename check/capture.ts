@@ -18,9 +18,12 @@ const SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";
 const RESOURCE_SIG = "5cf8f73096256a8f31e491e813e4eb8e";
 const ASSET_SIGS = ["c44067f5952c0a294b673a41bacd8c17", "0def7320c3a5731c473e5ecbe6d01bc7"];
 
+/** A program given as a function: it declares its resources and returns its stack outputs. */
+export type InlineProgram = () => Record<string, unknown> | void;
+
 export interface CaptureOptions {
-  /** The program's entry module (e.g. `index.ts`). */
-  program: string;
+  /** The program: its entry module (e.g. `index.ts`), or a function for a test of one component. */
+  program: string | InlineProgram;
   project: string;
   stack: string;
   mode: CheckMode;
@@ -215,12 +218,24 @@ async function outputDependencies(exported: Record<string, unknown>): Promise<Re
   return Object.fromEntries(entries);
 }
 
+/** How to run a program, and in which folder: a module runs from its own, as `pulumi` runs it. */
+function programRunner(program: string | InlineProgram): { run: InlineProgram; cwd: string } {
+  if (typeof program === "function") return { run: program, cwd: process.cwd() };
+  const programPath = require.resolve(resolve(program));
+  return {
+    run: () => {
+      delete require.cache[programPath];
+      return require(programPath);
+    },
+    cwd: dirname(programPath),
+  };
+}
+
 /**
  * Runs `options.program` once under mocks in the given mode and returns everything it registered.
  * Programs run one at a time: the Pulumi runtime is process-wide state.
  */
 export async function captureProgram(options: CaptureOptions): Promise<CapturedProgram> {
-  const programPath = require.resolve(resolve(options.program));
   const region = options.config["aws:region"] ?? "us-east-1";
   const resources: CapturedResource[] = [];
   const unmodelledInvokes: string[] = [];
@@ -274,12 +289,12 @@ export async function captureProgram(options: CaptureOptions): Promise<CapturedP
   };
 
   let exported: Record<string, unknown> = {};
+  const { run, cwd } = programRunner(options.program);
   const previousCwd = process.cwd();
-  process.chdir(dirname(programPath));
+  process.chdir(cwd);
   try {
-    delete require.cache[programPath];
     await runtimeInternals.runInPulumiStack(async () => {
-      exported = require(programPath);
+      exported = run() ?? {};
       return exported;
     });
     await runtimeInternals.waitForRPCs();

@@ -1,6 +1,6 @@
 import { existsSync } from "node:fs";
 import { join, resolve } from "node:path";
-import { captureProgram, readStackConfigFile } from "../../check/capture";
+import { captureProgram, type InlineProgram, readStackConfigFile } from "../../check/capture";
 import type { CapturedProgram, CapturedResource, CheckMode } from "../../check/model";
 import { IMAGE_FUNCTION_ZIP } from "../../components/image-edge";
 import { bundleImageFunction } from "../../tools/bundle-image-fn";
@@ -29,6 +29,11 @@ export async function captureStack(stack: string, mode: CheckMode, program = PRO
   })();
   if (plain) stackCaptures.set(cacheKey, capture);
   return capture;
+}
+
+/** Captures a program given as a function (a component as a test calls it), with a stack's config. */
+export async function captureInline(program: InlineProgram, mode: CheckMode = "update", stack = "dev"): Promise<CapturedProgram> {
+  return captureProgram({ program, project: "rendorix", stack, mode, config: readStackConfigFile(PROJECT_DIR, stack) });
 }
 
 export function resourcesOfType(program: CapturedProgram, type: string): CapturedResource[] {
