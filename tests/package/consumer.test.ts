@@ -1,15 +1,46 @@
 import { strict as assert } from "node:assert";
 import { execFileSync } from "node:child_process";
-import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join, relative } from "node:path";
+import ts from "typescript";
 import { packedTarball } from "../support/packed";
+import { runProcess, stopProcesses } from "../support/processes";
 import { PROJECT_DIR } from "../support/program";
 
 const FIXTURE = join(PROJECT_DIR, "tests/package/consumer");
-const SDKS = ["@pulumi/pulumi", "@pulumi/aws", "@pulumi/random"];
-/** What the README tells a consumer to run after `npx tsc`. */
-const CHECK_ARGS = ["--stack", "dev", "--program", "bin/index.js"];
+const TSC = join(PROJECT_DIR, "node_modules/typescript/bin/tsc");
+
+/** The README's section on reuse: what the test installs, compiles and runs is read from it. */
+function reuseSection(): string {
+  const readme = readFileSync(join(PROJECT_DIR, "README.md"), "utf8");
+  return readme.slice(readme.indexOf("## Reusing the components"), readme.indexOf("## Signing URLs"));
+}
+
+/** The packages of the README's `npm install` line: the package, then the Pulumi SDKs it is used with. */
+function readmeInstall(): { packages: string[] } {
+  return { packages: /^npm install (.+)$/m.exec(reuseSection())![1].trim().split(/\s+/) };
+}
+
+/** The arguments of `rendorix-check` in the README's `npx tsc && npx rendorix-check …` line. */
+function readmeCheckArgs(): string[] {
+  return /^npx tsc && npx rendorix-check ([^#\n]+)/m.exec(reuseSection())![1].trim().split(/\s+/);
+}
+
+/**
+ * `npx tsc` in two halves run side by side with the program: the type check alone, with
+ * `isolatedModules` (which fails wherever compiling one file by itself would emit other code than the
+ * whole program does), and the emit of each file by itself with the project's options.
+ */
+function emitEachFile(project: string): void {
+  const config = ts.getParsedCommandLineOfConfigFile(join(project, "tsconfig.json"), {}, { ...ts.sys, onUnRecoverableConfigFileDiagnostic: (diagnostic) => assert.fail(String(diagnostic.messageText)) })!;
+  for (const file of config.fileNames) {
+    const output = ts.transpileModule(readFileSync(file, "utf8"), { compilerOptions: config.options, fileName: file });
+    const out = join(config.options.outDir!, relative(project, file).replace(/\.ts$/, ".js"));
+    mkdirSync(dirname(out), { recursive: true });
+    writeFileSync(out, output.outputText);
+  }
+}
 
 interface CheckedResource {
   urn: string;
@@ -48,33 +79,34 @@ describe("the packed package in another team's project", function () {
   let consumer: string;
   let report: CheckJson;
 
-  before(() => {
+  before(async () => {
     const tarball = packedTarball();
+    const [rendorix, ...sdks] = readmeInstall().packages;
+    assert.equal(rendorix, "rendorix");
     consumer = mkdtempSync(join(tmpdir(), "rendorix-consumer-"));
     for (const file of ["index.ts", "Pulumi.yaml", "Pulumi.dev.yaml", "tsconfig.json"]) cpSync(join(FIXTURE, file), join(consumer, file));
     // The SDKs are linked from this repository's node_modules: nothing is downloaded.
-    const sdks = Object.fromEntries(SDKS.map((sdk) => [sdk, `file:${join(PROJECT_DIR, "node_modules", sdk)}`]));
-    writeFileSync(join(consumer, "package.json"), JSON.stringify({ name: "catalog", private: true, dependencies: { rendorix: `file:${tarball}`, ...sdks } }, null, 2));
+    const links = Object.fromEntries(sdks.map((sdk) => [sdk, `file:${join(PROJECT_DIR, "node_modules", sdk)}`]));
+    writeFileSync(join(consumer, "package.json"), JSON.stringify({ name: "catalog", private: true, dependencies: { rendorix: `file:${tarball}`, ...links } }, null, 2));
     execFileSync("npm", ["install", "--offline", "--no-audit", "--no-fund", "--ignore-scripts", "--legacy-peer-deps"], { cwd: consumer, stdio: "pipe", timeout: 300_000 });
-    execFileSync(process.execPath, [join(PROJECT_DIR, "node_modules/typescript/bin/tsc"), "-p", consumer], { stdio: "pipe", timeout: 300_000 });
-    const stdout = execFileSync(join(consumer, "node_modules/.bin/rendorix-check"), [...CHECK_ARGS, "--json"], {
-      cwd: consumer,
-      encoding: "utf8",
-      maxBuffer: 64 * 1024 * 1024,
-      timeout: 300_000,
-    });
-    report = JSON.parse(stdout);
+    const typeCheck = runProcess(process.execPath, [TSC, "-p", consumer, "--noEmit", "--isolatedModules"]);
+    emitEachFile(consumer);
+    const check = runProcess(join(consumer, "node_modules/.bin/rendorix-check"), [...readmeCheckArgs(), "--json"], { cwd: consumer });
+    const [typed, checked] = await Promise.all([typeCheck, check]);
+    assert.equal(typed.code, 0, `tsc:\n${typed.stdout}${typed.stderr}`);
+    assert.equal(checked.code, 0, `rendorix-check:\n${checked.stderr}`);
+    report = JSON.parse(checked.stdout);
   });
 
-  after(() => {
+  after(async () => {
+    await stopProcesses();
     if (consumer) rmSync(consumer, { recursive: true, force: true });
   });
 
-  it("is the program and the command the README's reuse section shows", () => {
-    const readme = readFileSync(join(PROJECT_DIR, "README.md"), "utf8");
-    const section = readme.slice(readme.indexOf("## Reusing the components"), readme.indexOf("## Signing URLs"));
-    assert.ok(section.includes("```ts\n" + readFileSync(join(FIXTURE, "index.ts"), "utf8") + "```"), "the README shows tests/package/consumer/index.ts");
-    assert.ok(section.includes(`npx tsc && npx rendorix-check ${CHECK_ARGS.join(" ")}`));
+  it("is the program the README's reuse section shows, compiled and checked as it says", () => {
+    assert.ok(reuseSection().includes("```ts\n" + readFileSync(join(FIXTURE, "index.ts"), "utf8") + "```"), "the README shows tests/package/consumer/index.ts");
+    assert.deepEqual(readmeCheckArgs(), ["--stack", "dev", "--program", "bin/index.js"]);
+    assert.deepEqual(readmeInstall().packages, ["rendorix", "@pulumi/pulumi", "@pulumi/aws", "@pulumi/random"]);
   });
 
   it("installs compiled code with declarations and the prebuilt Lambda and CloudFront Function code, and no build tool", () => {
