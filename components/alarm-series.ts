@@ -2,8 +2,26 @@
  * The CloudWatch series a `ServiceAlarms` watches, defined once for its alarms and its dashboard: the
  * dimensions of each target, where CloudFront's metrics live, and the limits derived from thresholds.
  */
+import type * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import type { AlarmedDistribution, AlarmedEdgeFunction, AlarmedLambda, AlarmThresholds } from "./service-alarms";
+import type { AlarmedDistribution, AlarmedEdgeFunction, AlarmedLambda, AlarmThresholds, MetricAlarmRole } from "./service-alarms";
+
+/**
+ * One metric alarm on a target, before it is created: `ServiceAlarms` names it `<role>-<instance>`
+ * and gives it its place's region and the tags.
+ *
+ * Missing data is treated per kind of metric: counts are not published when nothing happened, so a
+ * missing count is a zero ("notBreaching"); a rate or percentile over no traffic says nothing either
+ * way, so those alarms keep their state ("ignore") and a quiet night neither raises nor clears them.
+ */
+export interface AlarmDefinition {
+  role: MetricAlarmRole;
+  /** The target's name. */
+  instance: string;
+  args: aws.cloudwatch.MetricAlarmArgs;
+  /** It reads one of a distribution's additional metrics, published only once they are subscribed to. */
+  readsAdditionalMetrics?: boolean;
+}
 
 export type Dimensions = Record<string, pulumi.Input<string>>;
 

@@ -1,17 +1,10 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { METRICS_NAMESPACE, serverErrorMetric } from "../image-fn/request-log";
 import { dashboardBody } from "./alarm-dashboard";
-import {
-  anomalyBand,
-  CLOUDFRONT_METRICS_REGION,
-  distributionDimensions,
-  durationLimitMs,
-  edgeFunctionDimensions,
-  servedDimensions,
-  wholeFunctionDimensions,
-} from "./alarm-series";
+import { type AlarmDefinition, CLOUDFRONT_METRICS_REGION } from "./alarm-series";
 import { type AlarmTopicChildren, createAlarmTopic } from "./alarm-topic";
+import { distributionAlarms, edgeFunctionAlarms } from "./cloudfront-alarms";
+import { lambdaAlarms } from "./lambda-alarms";
 import { stackScopedName } from "./physical-name";
 import { ChildFactory, type Transforms } from "./transform";
 
@@ -133,7 +126,8 @@ export interface ServiceAlarmsChildren extends AlarmTopicChildren {
   dashboard: aws.cloudwatch.DashboardArgs;
 }
 
-type MetricAlarmRole = {
+/** The roles of the metric alarms, each alarm's child name before its target's name. */
+export type MetricAlarmRole = {
   [Role in keyof ServiceAlarmsChildren]: ServiceAlarmsChildren[Role] extends aws.cloudwatch.MetricAlarmArgs ? Role : never;
 }[keyof ServiceAlarmsChildren];
 
@@ -281,10 +275,12 @@ export class ServiceAlarms extends pulumi.ComponentResource {
 
     const regional = lambdas.length > 0 ? this.alarmGroup("regional", args.region, args) : undefined;
     const global = distributions.length + edgeFunctions.length > 0 ? this.alarmGroup("global", CLOUDFRONT_METRICS_REGION, args) : undefined;
-    if (regional) for (const lambda of lambdas) this.alarmOnLambda(regional, lambda, thresholds);
+    if (regional) for (const lambda of lambdas) this.createAlarms(regional, lambdaAlarms(lambda, thresholds));
     if (global) {
-      for (const distribution of distributions) this.alarmOnDistribution(global, distribution, thresholds);
-      for (const edgeFunction of edgeFunctions) this.alarmOnEdgeFunction(global, edgeFunction, thresholds);
+      for (const distribution of distributions) {
+        this.createAlarms(global, distributionAlarms(distribution, thresholds), this.subscribeToAdditionalMetrics(distribution));
+      }
+      for (const edgeFunction of edgeFunctions) this.createAlarms(global, edgeFunctionAlarms(edgeFunction, thresholds));
     }
     const groups = [regional, global].filter((group): group is AlarmGroup => group !== undefined);
     const composites = groups.map((group) => this.alarmOnServiceHealth(group, args.okActions ?? false));
@@ -322,115 +318,20 @@ export class ServiceAlarms extends pulumi.ComponentResource {
   }
 
   /**
-   * An alarm of `group`. It has no actions of its own: the group's composite alarm pages, once, for
-   * all of them.
-   *
-   * Missing data is treated per kind of metric: counts are not published when nothing happened, so a
-   * missing count is a zero ("notBreaching"); a rate or percentile over no traffic says nothing either
-   * way, so those alarms keep their state ("ignore") and a quiet night neither raises nor clears them.
+   * The alarms of `group`. They have no actions of their own: the group's composite alarm pages, once,
+   * for all of them.
+   * @param additionalMetrics the subscription the alarms reading additional metrics wait for.
    */
-  private metricAlarm(
-    group: AlarmGroup,
-    role: MetricAlarmRole,
-    instance: string,
-    args: aws.cloudwatch.MetricAlarmArgs,
-    opts: pulumi.CustomResourceOptions = {},
-  ): void {
-    const alarm = this.children.create(aws.cloudwatch.MetricAlarm, role, { ...args, region: group.region, tags: this.tags }, opts, instance);
-    group.alarms.push(alarm);
-  }
-
-  private alarmOnLambda(group: AlarmGroup, lambda: AlarmedLambda, thresholds: AlarmThresholds): void {
-    const served = servedDimensions(lambda);
-    const wholeFunction = wholeFunctionDimensions(lambda);
-    this.metricAlarm(group, "lambdaErrors", lambda.name, {
-      alarmDescription: `${lambda.name}: ${thresholds.lambdaErrors} or more Lambda errors in 5 minutes. Check the function's log group for the failing requests.`,
-      namespace: "AWS/Lambda",
-      metricName: "Errors",
-      dimensions: served,
-      statistic: "Sum",
-      period: 300,
-      evaluationPeriods: 1,
-      threshold: thresholds.lambdaErrors,
-      comparisonOperator: "GreaterThanOrEqualToThreshold",
-      treatMissingData: "notBreaching",
-    });
-    this.metricAlarm(group, "lambdaThrottles", lambda.name, {
-      alarmDescription: `${lambda.name}: ${thresholds.lambdaThrottles} or more Lambda throttles in 5 minutes: requests are turned away for lack of concurrency.`,
-      namespace: "AWS/Lambda",
-      metricName: "Throttles",
-      dimensions: wholeFunction,
-      statistic: "Sum",
-      period: 300,
-      evaluationPeriods: 1,
-      threshold: thresholds.lambdaThrottles,
-      comparisonOperator: "GreaterThanOrEqualToThreshold",
-      treatMissingData: "notBreaching",
-    });
-    const durationLimit = durationLimitMs(lambda, thresholds);
-    this.metricAlarm(group, "lambdaDuration", lambda.name, {
-      alarmDescription: `${lambda.name}: p99 duration above ${durationLimit} ms (${thresholds.durationShareOfTimeout} of the ${lambda.timeoutSeconds} s timeout) in 2 of 3 five-minute periods: requests are close to timing out.`,
-      namespace: "AWS/Lambda",
-      metricName: "Duration",
-      dimensions: served,
-      extendedStatistic: "p99",
-      evaluateLowSampleCountPercentiles: "ignore",
-      period: 300,
-      evaluationPeriods: 3,
-      datapointsToAlarm: 2,
-      threshold: durationLimit,
-      comparisonOperator: "GreaterThanThreshold",
-      treatMissingData: "ignore",
-    });
-    if (lambda.reservedConcurrency !== undefined) {
-      const concurrencyLimit = Math.ceil(lambda.reservedConcurrency * thresholds.concurrencyShareOfReserved);
-      this.metricAlarm(group, "lambdaConcurrency", lambda.name, {
-        alarmDescription: `${lambda.name}: ${concurrencyLimit} or more concurrent executions of the ${lambda.reservedConcurrency} reserved, in 3 of 5 minutes: throttling is near.`,
-        namespace: "AWS/Lambda",
-        metricName: "ConcurrentExecutions",
-        dimensions: wholeFunction,
-        statistic: "Maximum",
-        period: 60,
-        evaluationPeriods: 5,
-        datapointsToAlarm: 3,
-        threshold: concurrencyLimit,
-        comparisonOperator: "GreaterThanOrEqualToThreshold",
-        treatMissingData: "notBreaching",
-      });
-    }
-    if (lambda.emitsRequestMetrics) {
-      // The handler answers 5xx instead of throwing, so Lambda's Errors misses them; its own count is
-      // what viewers see fail, in the function's region where a gradual deployment can watch it.
-      this.metricAlarm(group, "originServerErrors", lambda.name, {
-        alarmDescription: `${lambda.name}: ${thresholds.lambdaErrors} or more 5xx answers in one minute. A gradual deployment rolls back on it; check the function's log group for the failing requests.`,
-        ...serverErrorMetric(lambda.functionName),
-        statistic: "Sum",
-        period: 60,
-        evaluationPeriods: 1,
-        threshold: thresholds.lambdaErrors,
-        comparisonOperator: "GreaterThanOrEqualToThreshold",
-        treatMissingData: "notBreaching",
-      });
-      this.metricAlarm(group, "signatureFailures", lambda.name, {
-        alarmDescription: `${lambda.name}: ${thresholds.signatureFailuresPerMinute} or more refused signatures per minute at the origin, in 3 of 5 minutes. The edge checks signatures first, so these got past it: look for a keyring the edge and the origin disagree on.`,
-        namespace: METRICS_NAMESPACE,
-        metricName: "SignatureFailures",
-        dimensions: wholeFunction,
-        statistic: "Sum",
-        period: 60,
-        evaluationPeriods: 5,
-        datapointsToAlarm: 3,
-        threshold: thresholds.signatureFailuresPerMinute,
-        comparisonOperator: "GreaterThanOrEqualToThreshold",
-        treatMissingData: "notBreaching",
-      });
+  private createAlarms(group: AlarmGroup, definitions: AlarmDefinition[], additionalMetrics?: pulumi.Resource): void {
+    for (const { role, instance, args, readsAdditionalMetrics } of definitions) {
+      const opts = readsAdditionalMetrics && additionalMetrics ? { dependsOn: [additionalMetrics] } : {};
+      group.alarms.push(this.children.create(aws.cloudwatch.MetricAlarm, role, { ...args, region: group.region, tags: this.tags }, opts, instance));
     }
   }
 
-  private alarmOnDistribution(group: AlarmGroup, distribution: AlarmedDistribution, thresholds: AlarmThresholds): void {
-    const dimensions = distributionDimensions(distribution);
-    // 403ErrorRate is one of the distribution's additional metrics, published only once subscribed.
-    const subscription = this.children.create(
+  /** 403ErrorRate is one of the distribution's additional metrics, published only once subscribed to. */
+  private subscribeToAdditionalMetrics(distribution: AlarmedDistribution): aws.cloudfront.MonitoringSubscription {
+    return this.children.create(
       aws.cloudfront.MonitoringSubscription,
       "monitoringSubscription",
       {
@@ -440,76 +341,6 @@ export class ServiceAlarms extends pulumi.ComponentResource {
       {},
       distribution.name,
     );
-    const afterSubscription = { dependsOn: [subscription] };
-    this.metricAlarm(group, "distribution5xxRate", distribution.name, {
-      alarmDescription: `${distribution.name}: more than ${thresholds.cloudfront5xxRatePercent}% of viewer requests answered 5xx over 5 minutes.`,
-      namespace: "AWS/CloudFront",
-      metricName: "5xxErrorRate",
-      dimensions,
-      statistic: "Average",
-      period: 300,
-      evaluationPeriods: 1,
-      threshold: thresholds.cloudfront5xxRatePercent,
-      comparisonOperator: "GreaterThanThreshold",
-      treatMissingData: "ignore",
-    });
-    this.metricAlarm(
-      group,
-      "distribution403Ceiling",
-      distribution.name,
-      {
-        alarmDescription: `${distribution.name}: more than ${thresholds.cloudfront403RateCeilingPercent}% of viewer requests refused with 403 over 5 minutes, whatever the usual rate.`,
-        namespace: "AWS/CloudFront",
-        metricName: "403ErrorRate",
-        dimensions,
-        statistic: "Average",
-        period: 300,
-        evaluationPeriods: 1,
-        threshold: thresholds.cloudfront403RateCeilingPercent,
-        comparisonOperator: "GreaterThanThreshold",
-        treatMissingData: "ignore",
-      },
-      afterSubscription,
-    );
-    this.metricAlarm(
-      group,
-      "distribution403Anomaly",
-      distribution.name,
-      {
-        alarmDescription: `${distribution.name}: the 403 rate is above the band CloudWatch learned for it, for 10 minutes: a burst of bad or expired signatures.`,
-        metricQueries: [
-          {
-            id: "m1",
-            returnData: true,
-            metric: { namespace: "AWS/CloudFront", metricName: "403ErrorRate", dimensions, stat: "Average", period: 300 },
-          },
-          { id: "ad1", expression: anomalyBand("m1"), label: "403ErrorRate (expected)", returnData: true },
-        ],
-        thresholdMetricId: "ad1",
-        comparisonOperator: "GreaterThanUpperThreshold",
-        evaluationPeriods: 2,
-        datapointsToAlarm: 2,
-        treatMissingData: "ignore",
-      },
-      afterSubscription,
-    );
-  }
-
-  private alarmOnEdgeFunction(group: AlarmGroup, edgeFunction: AlarmedEdgeFunction, thresholds: AlarmThresholds): void {
-    const dimensions = edgeFunctionDimensions(edgeFunction);
-    const counted = { namespace: "AWS/CloudFront", dimensions, statistic: "Sum", period: 300, evaluationPeriods: 1, comparisonOperator: "GreaterThanOrEqualToThreshold", treatMissingData: "notBreaching" };
-    this.metricAlarm(group, "edgeFunctionErrors", edgeFunction.name, {
-      ...counted,
-      alarmDescription: `${edgeFunction.name}: ${thresholds.edgeFunctionErrors} or more CloudFront Function execution errors in 5 minutes; each one failed a viewer request.`,
-      metricName: "FunctionExecutionErrors",
-      threshold: thresholds.edgeFunctionErrors,
-    });
-    this.metricAlarm(group, "edgeFunctionThrottles", edgeFunction.name, {
-      ...counted,
-      alarmDescription: `${edgeFunction.name}: ${thresholds.edgeFunctionThrottles} or more CloudFront Function throttles in 5 minutes: the function exceeds its compute limit.`,
-      metricName: "FunctionThrottles",
-      threshold: thresholds.edgeFunctionThrottles,
-    });
   }
 
   private alarmOnServiceHealth(group: AlarmGroup, okActions: boolean): aws.cloudwatch.CompositeAlarm {
