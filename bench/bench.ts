@@ -178,21 +178,26 @@ interface Side {
 }
 
 /** The production S3 client pointed at the bench's S3 server, as the Lambda builds it from its environment. */
-function benchS3Originals(endpoint: string): OriginalStore {
+function benchS3Originals(endpoint: string, cacheBytes?: number): OriginalStore {
   const credentials = { accessKeyId: "S3RVER", secretAccessKey: "S3RVER" };
-  return s3Originals(originalsS3Client({ endpoint, region: "us-east-1", forcePathStyle: true, credentials }), S3_BUCKET);
+  return s3Originals(originalsS3Client({ endpoint, region: "us-east-1", forcePathStyle: true, credentials }), S3_BUCKET, { cacheBytes });
 }
 
 async function benchTransforms(keyring: Keyring, iterations: number, s3Endpoint: string): Promise<Target[]> {
   const source = readFileSync(PHOTO);
   const { hasAlpha, icc, width, height } = await sharp(source).metadata();
   const folderHandler = benchHandler(folderOriginals(FIXTURES), keyring);
+  // First fetch: no original kept, so every call downloads the whole object, as the first miss for an
+  // original in a container does. Kept: the container's default store, which after the warm-up round
+  // holds the photo and asks S3 for it with its ETag (304), transforming the kept bytes meanwhile.
+  const firstFetchHandler = benchHandler(benchS3Originals(s3Endpoint, 0), keyring);
   const s3Handler = benchHandler(benchS3Originals(s3Endpoint), keyring);
   const runs = presetCases(hasAlpha === true).map((testCase) => {
     const event = functionUrlEvent(keyring, testCase, basename(PHOTO));
     const sides: Side[] = [
       { label: "bare", run: () => bareSharp(source, icc !== undefined, testCase), samples: [] },
       { label: "folder", run: () => callHandler(folderHandler, event, testCase), samples: [] },
+      { label: "s3 first fetch", run: () => callHandler(firstFetchHandler, event, testCase), samples: [] },
       { label: "s3", run: () => callHandler(s3Handler, event, testCase), samples: [] },
     ];
     return { testCase, sides };
@@ -212,18 +217,22 @@ async function benchTransforms(keyring: Keyring, iterations: number, s3Endpoint:
 
   // The sides of one round ran back to back, so a round's ratio cancels load that varies between rounds.
   const ratio = (side: Side, bare: Side) => median(side.samples.map((ms, round) => ms / bare.samples[round]));
-  const rows = runs.map(({ testCase, sides: [bare, folder, s3] }) => ({
+  const rows = runs.map(({ testCase, sides: [bare, folder, firstFetch, s3] }) => ({
     testCase,
     bareMs: median(bare.samples),
     folderMs: median(folder.samples),
+    firstFetchMs: median(firstFetch.samples),
+    firstFetchRatio: ratio(firstFetch, bare),
     s3Ms: median(s3.samples),
     folderRatio: ratio(folder, bare),
     s3Ratio: ratio(s3, bare),
   }));
   const verdict = (value: number, target: number) => (value <= target ? "PASS" : "FAIL");
   printTable(
-    `Handler (originals from a folder, and from S3 in another process) vs bare sharp on ${basename(PHOTO)} (${width}x${height}), medians of ${iterations} rotated rounds after ${warmupRounds} warm-up; ratio = median of the rounds' handler/bare`,
-    ["preset", "format", "bare ms", "folder ms", "ratio", `<= ${TARGET_HANDLER_OVER_BARE}`, "S3 ms", "ratio", `<= ${TARGET_S3_HANDLER_OVER_BARE}`],
+    `Handler (originals from a folder, and from S3 in another process) vs bare sharp on ${basename(PHOTO)} (${width}x${height}, ${(statSync(PHOTO).size / 1e6).toFixed(1)} MB), medians of ${iterations} rotated rounds after ${warmupRounds} warm-up; ratio = median of the rounds' handler/bare.\n` +
+      "S3 first fetch: nothing kept, every call downloads the whole object (the first miss for an original in a container).\n" +
+      "S3 kept: the default store holding the original from an earlier call; each call asks S3 with its ETag (304 Not Modified) while the kept bytes are transformed (the other variants of an original, which CloudFront misses for together).",
+    ["preset", "format", "bare ms", "folder ms", "ratio", `<= ${TARGET_HANDLER_OVER_BARE}`, "S3 first fetch ms", "ratio", "S3 kept ms", "ratio", `<= ${TARGET_S3_HANDLER_OVER_BARE}`],
     rows.map((row) => [
       row.testCase.preset,
       row.testCase.format,
@@ -231,6 +240,8 @@ async function benchTransforms(keyring: Keyring, iterations: number, s3Endpoint:
       row.folderMs.toFixed(1),
       row.folderRatio.toFixed(3),
       verdict(row.folderRatio, TARGET_HANDLER_OVER_BARE),
+      row.firstFetchMs.toFixed(1),
+      row.firstFetchRatio.toFixed(3),
       row.s3Ms.toFixed(1),
       row.s3Ratio.toFixed(3),
       verdict(row.s3Ratio, TARGET_S3_HANDLER_OVER_BARE),
@@ -243,6 +254,12 @@ async function benchTransforms(keyring: Keyring, iterations: number, s3Endpoint:
   }
   const worstFolder = rows.reduce((a, b) => (b.folderRatio > a.folderRatio ? b : a));
   const worstS3 = rows.reduce((a, b) => (b.s3Ratio > a.s3Ratio ? b : a));
+  const worstFirst = rows.reduce((a, b) => (b.firstFetchRatio > a.firstFetchRatio ? b : a));
+  const download = median(rows.map((row) => row.firstFetchMs - row.s3Ms));
+  console.log(
+    `S3 first fetch (reported, not held to the target): worst ${worstFirst.firstFetchRatio.toFixed(3)} (${worstFirst.testCase.preset} ${worstFirst.testCase.format}); ` +
+      `the download costs a median ${download.toFixed(1)} ms more than the conditional GET, once per original per container`,
+  );
   return [
     {
       name: `handler (folder originals)/bare sharp <= ${TARGET_HANDLER_OVER_BARE} for every preset and format`,
@@ -250,7 +267,7 @@ async function benchTransforms(keyring: Keyring, iterations: number, s3Endpoint:
       detail: `worst ${worstFolder.folderRatio.toFixed(3)} (${worstFolder.testCase.preset} ${worstFolder.testCase.format})`,
     },
     {
-      name: `handler (S3 originals)/bare sharp <= ${TARGET_S3_HANDLER_OVER_BARE} for every preset and format`,
+      name: `handler (S3 originals kept, revalidated by ETag)/bare sharp <= ${TARGET_S3_HANDLER_OVER_BARE} for every preset and format`,
       pass: worstS3.s3Ratio <= TARGET_S3_HANDLER_OVER_BARE,
       detail: `worst ${worstS3.s3Ratio.toFixed(3)} (${worstS3.testCase.preset} ${worstS3.testCase.format})`,
     },
