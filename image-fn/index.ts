@@ -12,6 +12,7 @@ import { secretsManagerKeyring } from "./keyring-source";
 import { DEFAULT_ORIGINALS_CACHE_BYTES, originalsS3Client, s3Originals } from "./originals";
 import { DEFAULT_PRESETS, parsePresets } from "../core/presets";
 import { inLambdaRuntime } from "./response-stream";
+import { warmEncoders } from "./transform";
 import { DEFAULT_MAX_URL_LIFETIME_SECONDS } from "../core/url-signing";
 
 function requiredEnv(name: string): string {
@@ -53,6 +54,20 @@ function depsFromEnvironment(): ImageHandlerDeps {
     maxSourceBytes: wholeNumberEnv("RENDORIX_MAX_SOURCE_BYTES", DEFAULT_MAX_SOURCE_BYTES),
     maxSourcePixels: wholeNumberEnv("RENDORIX_MAX_SOURCE_PIXELS", DEFAULT_MAX_SOURCE_PIXELS),
   });
+}
+
+/**
+ * What a container would otherwise do on its first request: read the keyring and run each encoder
+ * once. index.mjs awaits it at its top level, so it runs in Lambda's init phase
+ * (https://docs.aws.amazon.com/lambda/latest/dg/nodejs-handler.html#nodejs-initialization). A failure
+ * is logged and left for the first request, which meets it again and answers as it always did.
+ */
+export async function warmUp(): Promise<void> {
+  try {
+    await Promise.all([depsFromEnvironment().keys.load?.(), warmEncoders()]);
+  } catch (error) {
+    console.error(JSON.stringify({ warmUp: "failed", detail: String(error) }));
+  }
 }
 
 /** Builds the buffered handler from the Lambda's environment; exported so tests can build it from a bundle. */

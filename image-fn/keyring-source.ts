@@ -4,6 +4,8 @@ import { type Keyring, parseKeyring } from "../core/keyring";
 /** Gives the key text for a key id, or undefined when the keyring has no such id. */
 export interface KeyringProvider {
   keyText(kid: string): Promise<string | undefined>;
+  /** Reads the keyring now, where reading it takes a request, so the first signed URL does not wait. */
+  load?(): Promise<unknown>;
 }
 
 export function staticKeyring(keyring: Keyring): KeyringProvider {
@@ -55,6 +57,7 @@ export function secretsManagerKeyring(
   }
 
   return {
+    load: refresh,
     async keyText(kid) {
       let keyring = cached && nowMs() - loadedAt < maxAgeMs ? cached : await refresh();
       if (!Object.hasOwn(keyring.keys, kid) && nowMs() - loadedAt >= refreshIntervalMs) {

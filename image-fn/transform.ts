@@ -120,6 +120,17 @@ export function sourceLimitExceeded(metadata: Metadata, maxSourcePixels: number)
   return null;
 }
 
+/**
+ * Runs every output format's encoder once on a tiny image: libvips loads and sets up each codec on
+ * its first use, which would otherwise land on a container's first request.
+ */
+export async function warmEncoders(): Promise<void> {
+  const source = await sharp({ create: { width: 16, height: 16, channels: 3, background: "#808080" } }).jpeg().toBuffer();
+  for (const format of ["jpeg", "webp", "avif", "png"] as const) {
+    await transformImage({ source, preset: { width: 8, fit: "inside", format }, negotiated: "jpeg", maxSourcePixels: 256 });
+  }
+}
+
 export interface TransformInput {
   source: Buffer;
   preset: Preset;

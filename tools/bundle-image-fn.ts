@@ -1,6 +1,6 @@
 import { execFileSync } from "node:child_process";
 import { createHash } from "node:crypto";
-import { createWriteStream, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { copyFileSync, createWriteStream, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { join, relative, resolve } from "node:path";
 import { build } from "esbuild";
 import { ZipFile } from "yazl";
@@ -44,6 +44,12 @@ function writeZip(dir: string, zipPath: string): Promise<number> {
   });
 }
 
+/** The bundled function, CommonJS as sharp and the SDK load fastest. */
+export const BUNDLED_FILE = "image-fn.cjs";
+/** What Lambda loads for handler `index.*`: an ES module awaiting the warm-up during init. */
+export const ENTRY_FILE = "index.mjs";
+const ENTRY_SOURCE = join(ROOT, "image-fn/entry.mjs");
+
 export interface BundleResult {
   dir: string;
   zipPath: string;
@@ -70,9 +76,11 @@ async function bundledCode(): Promise<string> {
   return result.outputFiles[0].text;
 }
 
-/** What a zip is built from: the bundled code, the sharp version and the platform sharp is installed for. */
+/** What a zip is built from: the bundled code, the entry, the sharp version and the platform sharp is installed for. */
 function fingerprint(code: string, target: BundleTarget): string {
-  return createHash("sha256").update(code).update("\0").update(sharpVersion()).update("\0").update(JSON.stringify(target)).digest("hex");
+  const hash = createHash("sha256");
+  for (const part of [code, readFileSync(ENTRY_SOURCE, "utf8"), sharpVersion(), JSON.stringify(target)]) hash.update(part).update("\0");
+  return hash.digest("hex");
 }
 
 /** Beside the zip: the fingerprint of what it was built from. */
@@ -81,14 +89,15 @@ function stampPath(zipPath: string): string {
 }
 
 /**
- * Bundles the image Lambda into `outDir` (index.js with the AWS SDK inlined, sharp external) and
- * installs sharp for `target` beside it, then zips the folder to `${outDir}.zip`.
+ * Bundles the image Lambda into `outDir` (image-fn.cjs with the AWS SDK inlined, sharp external, and
+ * the index.mjs entry) and installs sharp for `target` beside it, then zips the folder to `${outDir}.zip`.
  */
 export async function bundleImageFunction(outDir: string, target: BundleTarget = LAMBDA_TARGET, code?: string): Promise<BundleResult> {
   code ??= await bundledCode();
   rmSync(outDir, { recursive: true, force: true });
   mkdirSync(outDir, { recursive: true });
-  writeFileSync(join(outDir, "index.js"), code);
+  writeFileSync(join(outDir, BUNDLED_FILE), code);
+  copyFileSync(ENTRY_SOURCE, join(outDir, ENTRY_FILE));
   writeFileSync(
     join(outDir, "package.json"),
     JSON.stringify({ name: "rendorix-image-fn", private: true, dependencies: { sharp: sharpVersion() } }, null, 2),

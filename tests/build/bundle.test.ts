@@ -2,10 +2,11 @@ import { strict as assert } from "node:assert";
 import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { pathToFileURL } from "node:url";
 import { signPath } from "../../core/url-signing";
 import { nodeHmac } from "../../core/keyring";
 import { readStreamedResponse } from "../../image-fn/response-stream";
-import { bundleImageFunction } from "../../tools/bundle-image-fn";
+import { bundleImageFunction, ENTRY_FILE } from "../../tools/bundle-image-fn";
 import { FIXTURES } from "../support/bad-originals";
 import { runProcess, stopProcesses } from "../support/processes";
 import { type LocalS3, startLocalS3 } from "../support/s3";
@@ -43,29 +44,34 @@ describe("Lambda bundle", function () {
     // A separate process, so sharp resolves from the bundle's own node_modules and nothing from this repo leaks in.
     // Both entry points: index.handler for BUFFERED, index.streamingHandler for RESPONSE_STREAM (outside
     // Lambda it writes the prelude itself, in the bytes the runtime's HttpResponseStream writes).
-    const script = `const fn = require(${JSON.stringify(join(work, "image-fn/index.js"))});
-      const { Writable } = require("node:stream");
+    // Lambda loads index.mjs, whose top-level await reads the keyring during init.
+    const script = `const { Writable } = require("node:stream");
       const chunks = [];
       const stream = new Writable({ write(chunk, _encoding, done) { chunks.push(chunk); done(); } });
-      fn.handler(${JSON.stringify(event)}, { awsRequestId: "r1" })
+      let fn;
+      import(${JSON.stringify(pathToFileURL(join(work, "image-fn", ENTRY_FILE)).href)})
+        .then((loaded) => (fn = loaded))
+        .then(() => fn.handler(${JSON.stringify(event)}, { awsRequestId: "r1" }))
         .then((r) => process.stdout.write("RESULT " + JSON.stringify({ statusCode: r.statusCode, headers: r.headers, bytes: Buffer.from(r.body, "base64").length }) + "\\n"))
         .then(() => fn.streamingHandler(${JSON.stringify(event)}, stream, { awsRequestId: "r2" }))
         .then(() => process.stdout.write("STREAMED " + Buffer.concat(chunks).toString("base64") + "\\n"))`;
+    const env = {
+      PATH: process.env.PATH,
+      AWS_REGION: "us-east-1",
+      AWS_ACCESS_KEY_ID: "S3RVER",
+      AWS_SECRET_ACCESS_KEY: "S3RVER",
+      AWS_ENDPOINT_URL_S3: s3.endpoint,
+      AWS_ENDPOINT_URL_SECRETS_MANAGER: secrets.endpoint,
+      AWS_LAMBDA_FUNCTION_NAME: "rendorix-image",
+      RENDORIX_ORIGINALS_BUCKET: "originals",
+      RENDORIX_KEYRING_SECRET_ARN: "arn:aws:secretsmanager:us-east-1:1:secret:k",
+    };
     // Asynchronous on purpose: the S3 and Secrets Manager endpoints answer from this process's event loop.
-    const { code, stdout: output, stderr } = await runProcess(process.execPath, ["-e", script], {
-      cwd: work,
-      env: {
-        PATH: process.env.PATH,
-        AWS_REGION: "us-east-1",
-        AWS_ACCESS_KEY_ID: "S3RVER",
-        AWS_SECRET_ACCESS_KEY: "S3RVER",
-        AWS_ENDPOINT_URL_S3: s3.endpoint,
-        AWS_ENDPOINT_URL_SECRETS_MANAGER: secrets.endpoint,
-        AWS_LAMBDA_FUNCTION_NAME: "rendorix-image",
-        RENDORIX_ORIGINALS_BUCKET: "originals",
-        RENDORIX_KEYRING_SECRET_ARN: "arn:aws:secretsmanager:us-east-1:1:secret:k",
-      },
-    });
+    const run = (code: string) => runProcess(process.execPath, ["-e", code], { cwd: work, env });
+    const loadOnly = await run(`import(${JSON.stringify(pathToFileURL(join(work, "image-fn", ENTRY_FILE)).href)})`);
+    assert.equal(loadOnly.code, 0, loadOnly.stderr);
+    assert.deepEqual(secrets.targets, ["secretsmanager.GetSecretValue"], "loading the entry reads the keyring, as Lambda's init phase would");
+    const { code, stdout: output, stderr } = await run(script);
     assert.equal(code, 0, stderr);
     const result200 = JSON.parse(/^RESULT (.*)$/m.exec(output)![1]);
     assert.equal(result200.statusCode, 200);
@@ -75,7 +81,7 @@ describe("Lambda bundle", function () {
     assert.equal(streamed.statusCode, 200);
     assert.equal(streamed.headers["content-type"], "image/webp");
     assert.equal(streamed.body.length, result200.bytes);
-    assert.deepEqual(secrets.targets, ["secretsmanager.GetSecretValue"], "one keyring read serves both handlers");
+    assert.deepEqual(secrets.targets.slice(1), ["secretsmanager.GetSecretValue"], "one keyring read serves both handlers");
     const logLine = JSON.parse(output.split("\n").find((line) => line.startsWith('{"_aws"'))!);
     assert.equal(logLine.FunctionName, "rendorix-image");
     assert.equal(logLine.status, 200);
