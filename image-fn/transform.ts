@@ -1,6 +1,6 @@
 import sharp, { type Metadata, type Sharp } from "sharp";
 import { type NegotiatedFormat, type OutputFormat, outputFormat } from "../core/formats";
-import type { Preset } from "../core/presets";
+import { DEFAULT_PRESETS, type Preset } from "../core/presets";
 
 // The operation cache keeps decoded images between calls; in a warm Lambda container that grows
 // RSS call after call toward the memory limit (architecture.md), and a CDN origin rarely repeats work.
@@ -60,21 +60,51 @@ export function sniffSourceFormat(bytes: Buffer): SourceFormat | null {
   return null;
 }
 
-/**
- * Quality of each lossy format when a preset names none: the lowest at which every default preset
- * reaches the format's SSIM target (bench/quality.ts) on every test photo, measured by `npm run bench
- * -- --only quality` (README, "Sizing"). Efforts keep AVIF of a 20 MP source far inside the timeout.
- */
-export const DEFAULT_QUALITY: Record<Exclude<OutputFormat, "png">, number> = { jpeg: 82, webp: 76, avif: 58 };
+export type LossyFormat = Exclude<OutputFormat, "png">;
 
-export function encode(pipeline: Sharp, format: OutputFormat, quality: number | undefined): Sharp {
+/**
+ * Quality of each lossy format for each default preset that names none: the lowest at which that
+ * preset reaches the format's SSIM target (bench/quality.ts) on every test photo, measured by `npm run
+ * bench -- --only quality` with the encoders below (README, "Sizing"). Larger outputs show more of
+ * every artifact, so they need more. Efforts keep AVIF of a 20 MP source far inside the timeout.
+ */
+export const MEASURED_QUALITY: Record<string, Partial<Record<LossyFormat, number>>> = {
+  thumb: { jpeg: 76, webp: 40, avif: 45 },
+  w400: { jpeg: 76, webp: 40, avif: 45 },
+  w800: { jpeg: 77, webp: 63, avif: 54 },
+  w1600: { jpeg: 82, webp: 76, avif: 58 },
+  og: { jpeg: 82 },
+};
+
+const largestSide = (preset: Pick<Preset, "width" | "height">) => Math.max(preset.width ?? 0, preset.height ?? 0);
+
+/**
+ * The quality a preset without its own gets in `format`: that of the smallest default preset measured
+ * in this format whose largest side is at least the preset's (a default preset gets its own), or of
+ * the largest one for presets larger than all of them.
+ */
+export function defaultQuality(preset: Pick<Preset, "width" | "height">, format: LossyFormat): number {
+  const measured = Object.entries(MEASURED_QUALITY)
+    .filter(([, qualities]) => qualities[format] !== undefined)
+    .map(([name, qualities]) => ({ side: largestSide(DEFAULT_PRESETS[name]), quality: qualities[format]! }))
+    .sort((a, b) => a.side - b.side || a.quality - b.quality);
+  return (measured.find(({ side }) => side >= largestSide(preset)) ?? measured[measured.length - 1]).quality;
+}
+
+/** The encoder settings of a preset in `format`: its own quality, or the measured default. */
+export function encodeForPreset(pipeline: Sharp, format: OutputFormat, preset: Preset): Sharp {
+  return encode(pipeline, format, format === "png" ? 100 : (preset.quality ?? defaultQuality(preset, format)));
+}
+
+/** The encoders and their settings; `quality` is ignored for PNG, which stays lossless. */
+export function encode(pipeline: Sharp, format: OutputFormat, quality: number): Sharp {
   switch (format) {
     case "jpeg":
-      return pipeline.jpeg({ quality: quality ?? DEFAULT_QUALITY.jpeg, progressive: true, mozjpeg: true });
+      return pipeline.jpeg({ quality, progressive: true, mozjpeg: true });
     case "webp":
-      return pipeline.webp({ quality: quality ?? DEFAULT_QUALITY.webp, effort: 4 });
+      return pipeline.webp({ quality, effort: 4 });
     case "avif":
-      return pipeline.avif({ quality: quality ?? DEFAULT_QUALITY.avif, effort: 2 });
+      return pipeline.avif({ quality, effort: 2 });
     case "png":
       return pipeline.png({ compressionLevel: 6, adaptiveFiltering: false });
   }
@@ -167,7 +197,7 @@ export async function transformImage(input: TransformInput): Promise<TransformRe
     });
   if (metadata.icc) pipeline = pipeline.withIccProfile("srgb");
   try {
-    const body = await encode(pipeline, format, input.preset.quality).toBuffer();
+    const body = await encodeForPreset(pipeline, format, input.preset).toBuffer();
     return { body, format, sourcePixels };
   } catch {
     throw new TransformError("undecodable-source", "The original is truncated or corrupt.");
