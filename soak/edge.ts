@@ -6,11 +6,14 @@
 import { join } from "node:path";
 import { parseKeyring } from "../core/keyring";
 import { folderOriginals } from "../image-fn/originals";
+import sharp from "sharp";
 import { startLocalEdge } from "../local/server";
+import { soakSharpConcurrency } from "./settings";
 
 const photos = folderOriginals(join(__dirname, "..", "tests", "fixtures", "images"));
 
 (async () => {
+  soakSharpConcurrency(sharp);
   const keyring = parseKeyring(process.env.SOAK_KEYRING ?? "", "SOAK_KEYRING");
   const edge = await startLocalEdge({
     port: 0,

@@ -9,16 +9,18 @@ import { randomBytes } from "node:crypto";
 import { readFileSync, writeFileSync } from "node:fs";
 import { Agent, request } from "node:http";
 import { join } from "node:path";
+import { createInterface } from "node:readline";
+import { once } from "node:events";
 import { parseArgs } from "node:util";
 import { IMAGE_FUNCTION_MALLOC_ARENA_MAX } from "../components/image-edge";
 import { runCli, textTable } from "../cli/support";
 import { parseDuration } from "../core/durations";
 import { parseKeyring } from "../core/keyring";
 import { signUrl } from "../core/sign-url";
+import { SOAK_PHOTOS } from "./settings";
 
 const USAGE =
-  "usage: npm run soak -- [--duration 60s] [--connections 32] [--rounds 3] [--idle 10s] [--miss-ratio 0.2] [--malloc-arena-max 2|default]";
-const PHOTOS = ["kleiber-6028x3391.jpg", "hubble_deep_field.jpg", "chelsea.png", "coffee.png"];
+  "usage: npm run soak -- [--duration 60s] [--connections 32] [--rounds 3] [--idle 10s] [--miss-ratio 0.2] [--malloc-arena-max 2|default] [--sharp-concurrency N|default] [--sequential N [--sample-every 250]]";
 const PRESETS = ["thumb", "w400", "w800", "og"];
 const ACCEPTS = ["image/avif,image/webp,*/*", "image/webp,*/*", "*/*"];
 const HOT_KEYS = 24;
@@ -26,15 +28,51 @@ const HOT_KEYS = 24;
 const megabytes = (pid: number, field: "VmRSS" | "VmHWM") =>
   Math.round(Number(new RegExp(`${field}:\\s+(\\d+)`).exec(readFileSync(`/proc/${pid}/status`, "utf8"))![1]) / 1024);
 
-function startEdge(keyringText: string, arenas: string): Promise<{ child: ChildProcess; url: string }> {
-  const env: NodeJS.ProcessEnv = { ...process.env, SOAK_KEYRING: keyringText };
+/** The memory settings under test, as the environment of a soak process. */
+function soakEnv(keyringText: string, arenas: string, threads: string, extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = { ...process.env, SOAK_KEYRING: keyringText, ...extra };
   if (arenas === "default") delete env.MALLOC_ARENA_MAX;
   else env.MALLOC_ARENA_MAX = arenas;
+  if (threads === "default") delete env.SOAK_SHARP_CONCURRENCY;
+  else env.SOAK_SHARP_CONCURRENCY = threads;
+  return env;
+}
+
+function startEdge(env: NodeJS.ProcessEnv): Promise<{ child: ChildProcess; url: string }> {
   const child = spawn(process.execPath, ["--import", "tsx", join(__dirname, "edge.ts")], { env, stdio: ["ignore", "pipe", "inherit"] });
   return new Promise((resolve, reject) => {
     child.stdout!.once("data", (chunk: Buffer) => resolve({ child, url: chunk.toString().trim() }));
     child.once("exit", (code) => reject(new Error(`the soak edge exited ${code}`)));
   });
+}
+
+/**
+ * The Lambda-like run: one process serving `requests` transforms one after another; prints its RSS
+ * every `sampleEvery` requests and how much it grew over the second half of the run.
+ */
+async function sequentialRun(env: NodeJS.ProcessEnv, requests: number, sampleEvery: number, label: string): Promise<void> {
+  const child = spawn(process.execPath, ["--import", "tsx", join(__dirname, "sequential.ts")], {
+    env: { ...env, SOAK_REQUESTS: String(requests), SOAK_SAMPLE_EVERY: String(sampleEvery) },
+    stdio: ["ignore", "pipe", "inherit"],
+  });
+  const samples: number[][] = [];
+  const started = performance.now();
+  for await (const line of createInterface({ input: child.stdout! })) {
+    const sample = /^RSS (\d+) (\d+) (\d+)$/.exec(line);
+    if (sample) {
+      samples.push([Number(sample[1]), Number(sample[2]), Number(sample[3]), (performance.now() - started) / 1000]);
+      process.stderr.write(`[soak] ${sample[1]} of ${requests} requests: RSS ${sample[2]} MB\n`);
+    }
+  }
+  const [code] = await once(child, "close");
+  if (code !== 0) throw new Error(`the sequential soak process exited ${code}`);
+  console.log(`soak --sequential: ${requests} requests one after another in one process (every test photo, default preset and format), ${label}`);
+  console.log(textTable(["requests", "RSS MB", "peak RSS MB", "seconds"], samples.map(([n, rss, peak, seconds]) => [String(n), String(rss), String(peak), seconds.toFixed(0)])));
+  const half = samples.find(([n]) => n >= requests / 2)!;
+  const last = samples[samples.length - 1];
+  const growth = (last[1] - half[1]) / half[1];
+  console.log(`RSS over the second half: ${half[1]} -> ${last[1]} MB (${(growth * 100).toFixed(1)} %; target 15 %): ${growth <= 0.15 ? "PASS" : "FAIL"}`);
+  if (growth > 0.15) process.exitCode = 1;
 }
 
 function percentile(sorted: number[], p: number): number {
@@ -50,6 +88,9 @@ runCli(USAGE, async () => {
       idle: { type: "string", default: "10s" },
       "miss-ratio": { type: "string", default: "0.2" },
       "malloc-arena-max": { type: "string", default: IMAGE_FUNCTION_MALLOC_ARENA_MAX },
+      "sharp-concurrency": { type: "string", default: "default" },
+      sequential: { type: "string" },
+      "sample-every": { type: "string", default: "250" },
     },
     strict: true,
   });
@@ -62,10 +103,21 @@ runCli(USAGE, async () => {
   if (!Number.isInteger(rounds) || rounds < 1 || rounds > 10) throw new Error("--rounds must be a whole number from 1 to 10");
   if (!(missRatio >= 0 && missRatio <= 1)) throw new Error("--miss-ratio must be a number from 0 to 1");
   if (!/^([1-9][0-9]?|default)$/.test(values["malloc-arena-max"]!)) throw new Error("--malloc-arena-max must be 1 to 99 or default");
+  if (!/^([1-9]|default)$/.test(values["sharp-concurrency"]!)) throw new Error("--sharp-concurrency must be 1 to 9 or default");
 
   const keyringText = JSON.stringify({ active: "soak", keys: { soak: randomBytes(32).toString("base64") } });
   const keyring = parseKeyring(keyringText, "soak keyring");
-  const { child, url } = await startEdge(keyringText, values["malloc-arena-max"]!);
+  const env = soakEnv(keyringText, values["malloc-arena-max"]!, values["sharp-concurrency"]!);
+  const settings = `MALLOC_ARENA_MAX=${values["malloc-arena-max"]}, sharp.concurrency ${values["sharp-concurrency"]}`;
+  if (values.sequential !== undefined) {
+    const requests = Number(values.sequential);
+    const sampleEvery = Number(values["sample-every"]);
+    if (!Number.isInteger(requests) || requests < 2) throw new Error("--sequential must be a whole number of at least 2");
+    if (!Number.isInteger(sampleEvery) || sampleEvery < 1 || sampleEvery > requests / 2) throw new Error("--sample-every must be a whole number from 1 to half of --sequential");
+    await sequentialRun(env, requests, sampleEvery, settings);
+    return;
+  }
+  const { child, url } = await startEdge(env);
   const pid = child.pid!;
   const { port } = new URL(url);
   const agent = new Agent({ keepAlive: true, maxSockets: connections });
@@ -90,7 +142,7 @@ runCli(USAGE, async () => {
         });
       const loop = async () => {
         while (Date.now() < deadline) {
-          const photo = PHOTOS[Math.floor(Math.random() * PHOTOS.length)];
+          const photo = SOAK_PHOTOS[Math.floor(Math.random() * SOAK_PHOTOS.length)];
           const miss = Math.random() < missRatio;
           const key = `v/${miss ? HOT_KEYS + ++unique : Math.floor(Math.random() * HOT_KEYS)}/${photo}`;
           const preset = PRESETS[Math.floor(Math.random() * PRESETS.length)];
@@ -123,7 +175,7 @@ runCli(USAGE, async () => {
     child.kill("SIGTERM");
   }
   console.log(
-    `soak: ${values.duration} x ${rounds} rounds, ${connections} connections, ${Math.round(missRatio * 100)} % misses, MALLOC_ARENA_MAX=${values["malloc-arena-max"]}`,
+    `soak: ${values.duration} x ${rounds} rounds, ${connections} connections, ${Math.round(missRatio * 100)} % misses, ${settings}`,
   );
   console.log(textTable(["round", "req/s", "p50 ms", "p99 ms", "errors", "RSS start MB", "RSS peak MB", "RSS after idle MB"], rows));
   const spread = (Math.max(...afterIdle) - Math.min(...afterIdle)) / Math.min(...afterIdle);
