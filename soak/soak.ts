@@ -129,15 +129,22 @@ runCli(USAGE, async () => {
       const startRss = megabytes(pid, "VmRSS");
       writeFileSync(`/proc/${pid}/clear_refs`, "5");
       const latencies: number[] = [];
-      let errors = 0;
+      // What each failed request got: its status and the contract's error code, or the socket error.
+      const errors = new Map<string, number>();
       const deadline = Date.now() + durationMs;
       const one = (path: string, accept: string) =>
-        new Promise<number>((resolve) => {
+        new Promise<string>((resolve) => {
           request({ host: "127.0.0.1", port, path, agent, headers: { accept } }, (res) => {
-            res.resume();
-            res.on("end", () => resolve(res.statusCode ?? 0));
+            if (res.statusCode === 200) {
+              res.resume();
+              res.on("end", () => resolve("200"));
+              return;
+            }
+            let body = "";
+            res.on("data", (chunk) => (body += chunk));
+            res.on("end", () => resolve(`${res.statusCode} ${/"error":"([^"]+)"/.exec(body)?.[1] ?? ""}`.trim()));
           })
-            .on("error", () => resolve(0))
+            .on("error", (error: NodeJS.ErrnoException) => resolve(`no response (${error.code ?? error.message})`))
             .end();
         });
       const loop = async () => {
@@ -150,7 +157,7 @@ runCli(USAGE, async () => {
           const started = performance.now();
           const status = await one(path, ACCEPTS[Math.floor(Math.random() * ACCEPTS.length)]);
           latencies.push(performance.now() - started);
-          if (status !== 200) errors++;
+          if (status !== "200") errors.set(status, (errors.get(status) ?? 0) + 1);
         }
       };
       await Promise.all(Array.from({ length: connections }, loop));
@@ -164,7 +171,7 @@ runCli(USAGE, async () => {
         (latencies.length / (durationMs / 1000)).toFixed(1),
         percentile(latencies, 50).toFixed(0),
         percentile(latencies, 99).toFixed(0),
-        String(errors),
+        [...errors].map(([status, count]) => `${count} x ${status}`).join(", ") || "0",
         String(startRss),
         String(peakRss),
         String(idleRss),
