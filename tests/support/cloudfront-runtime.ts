@@ -34,6 +34,9 @@ function keyValueStore(entries: Record<string, string>) {
   };
 }
 
+/** Where StrykerJS's instrumented code and its test runner meet (the instrumenter's default namespace). */
+const STRYKER_GLOBAL = "__stryker__";
+
 /**
  * Loads function code the way `cloudfront-js-2.0` runs it: one strict-mode script whose two module
  * imports are bound to stand-ins (a KeyValueStore that rejects missing keys, and Node's HMAC and hash
@@ -49,6 +52,9 @@ export function loadViewerRequestFunction(code: string, options: CloudFrontRunti
       createHash: (algorithm: string) => createHash(algorithm),
     },
     Buffer,
+    // `npm run mutate` instruments the function's code: its mutant switch and coverage counters live
+    // on this global, which the function must share with the test runner to be mutation-tested.
+    ...(STRYKER_GLOBAL in globalThis ? { [STRYKER_GLOBAL]: (globalThis as Record<string, unknown>)[STRYKER_GLOBAL] } : {}),
   });
   const frozenMs = options.nowSeconds * 1000;
   (new Script("Date").runInContext(context) as DateConstructor).now = () => frozenMs;
