@@ -23,8 +23,9 @@ export interface SignUrlOptions {
  */
 export function signUrl(options: SignUrlOptions): string {
   const kid = options.kid ?? options.keyring.active;
+  // Own keys only: a kid of "toString" must not find Object.prototype's function.
+  if (!Object.hasOwn(options.keyring.keys, kid)) throw new Error(`Key id "${kid}" is not in the keyring`);
   const keyText = options.keyring.keys[kid];
-  if (keyText === undefined) throw new Error(`Key id "${kid}" is not in the keyring`);
   if (!(Number.isInteger(options.ttlSeconds) && options.ttlSeconds > 0)) {
     throw new Error("ttlSeconds must be a positive whole number of seconds");
   }
