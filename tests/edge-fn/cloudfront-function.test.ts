@@ -1,7 +1,10 @@
 import { strict as assert } from "node:assert";
 import type { LambdaFunctionURLEvent } from "aws-lambda";
-import { buildEdgeFunctionCode, MAX_FUNCTION_CODE_BYTES, RUNTIME_IMPORTS } from "../../edge-fn/build";
+import { join } from "node:path";
+import { buildEdgeFunctionCode, buildEdgeFunctionTemplate, MAX_FUNCTION_CODE_BYTES, RUNTIME_IMPORTS } from "../../edge-fn/build";
 import type { CloudFrontRequest, CloudFrontResponse } from "../../edge-fn/cloudfront-function";
+import type { EdgeSettings } from "../../edge-fn/viewer-request";
+import type { PresetFormat } from "../../core/formats";
 import { createImageHandler } from "../../image-fn/handler";
 import { staticKeyring } from "../../image-fn/keyring-source";
 import { DEFAULT_PRESETS, type Preset, presetFormats } from "../../core/presets";
@@ -16,6 +19,23 @@ const keyValueStore = Object.fromEntries(Object.entries(vectors.keyring.keys).ma
 const BROWSER_ACCEPT = "image/avif,image/webp,image/apng,*/*;q=0.8";
 /** What the edge puts in the format header for BROWSER_ACCEPT, by the vectors' presets. */
 const FORMAT_FOR_BROWSER: Record<string, string> = { thumb: "avif", w800: "avif", "og-card": "jpeg" };
+
+/**
+ * Settings whose JSON, as the build embeds it, is exactly `length` bytes: presets with names of
+ * up to 32 characters, then the lifetime's digits for the last few bytes.
+ */
+function settingsEmbedding(length: number): EdgeSettings {
+  const presets: Record<string, PresetFormat> = { a: "auto" };
+  const embeddedLength = () => JSON.stringify({ presets, maxUrlLifetimeSeconds: 1 }).length;
+  // Each further preset adds `,"<name>":"auto"`: its name's length plus 10 bytes.
+  for (let i = 0; embeddedLength() + 42 <= length; i++) presets[`p${i}`.padEnd(32, "x")] = "auto";
+  let rest = length - embeddedLength();
+  if (rest > 14) {
+    presets["q".repeat(Math.min(32, rest - 10))] = "auto";
+    rest = length - embeddedLength();
+  }
+  return { presets, maxUrlLifetimeSeconds: Number("1".repeat(1 + rest)) };
+}
 
 function isResponse(result: CloudFrontRequest | CloudFrontResponse): result is CloudFrontResponse {
   return "statusCode" in result;
@@ -73,6 +93,40 @@ describe("CloudFront Function (cloudfront-js-2.0 viewer request)", () => {
       assert.throws(() => buildEdgeFunctionCode({ ...settings, maxUrlLifetimeSeconds: 0 }), /maxUrlLifetimeSeconds/);
       const many = Object.fromEntries(Array.from({ length: 400 }, (_, i) => [`preset-${i}-${"x".repeat(20)}`, "auto" as const]));
       assert.throws(() => buildEdgeFunctionCode({ ...settings, presets: many }), /over CloudFront's limit of 10240/);
+    });
+
+    it("says which setting it cannot serve", () => {
+      assert.throws(() => buildEdgeFunctionCode({ ...settings, presets: {} }), { message: "Edge function settings: at least one preset is needed" });
+      assert.throws(() => buildEdgeFunctionCode({ ...settings, presets: { thumb: "gif" as PresetFormat } }), {
+        message: 'Edge function settings: preset "thumb" has format "gif"; expected auto, jpeg, webp, avif or png',
+      });
+      for (const maxUrlLifetimeSeconds of [-1, 1.5, Number.NaN, 2 ** 53]) {
+        assert.throws(() => buildEdgeFunctionCode({ ...settings, maxUrlLifetimeSeconds }), {
+          message: "Edge function settings: maxUrlLifetimeSeconds must be a positive whole number",
+        });
+      }
+      for (const format of ["auto", "jpeg", "webp", "avif", "png"] as const) buildEdgeFunctionCode({ ...settings, presets: { thumb: format } });
+    });
+
+    it("takes code of exactly CloudFront's limit, and refuses one byte more", () => {
+      const probe = { presets: { a: "auto" as const }, maxUrlLifetimeSeconds: 1 };
+      const templateBytes = Buffer.byteLength(buildEdgeFunctionCode(probe), "utf8") - JSON.stringify(probe).length;
+      const atLimit = settingsEmbedding(MAX_FUNCTION_CODE_BYTES - templateBytes);
+      assert.equal(Buffer.byteLength(buildEdgeFunctionCode(atLimit), "utf8"), MAX_FUNCTION_CODE_BYTES);
+      assert.throws(() => buildEdgeFunctionCode(settingsEmbedding(MAX_FUNCTION_CODE_BYTES - templateBytes + 1)), {
+        message: `Edge function build: ${MAX_FUNCTION_CODE_BYTES + 1} bytes of code, over CloudFront's limit of ${MAX_FUNCTION_CODE_BYTES}; use fewer presets`,
+      });
+    });
+
+    it("refuses a bundle esbuild warned about, or that the runtime could not call", () => {
+      const fixture = (name: string) => join(__dirname, "../fixtures/edge-fn", `${name}.ts`);
+      const cases: [string, string][] = [
+        ["esbuild-warning", 'Edge function build: Comparison with -0 using the "===" operator will also match 0'],
+        ["no-exports", "Edge function build: the bundle does not end in exports around a top-level async function handler"],
+        ["no-handler", "Edge function build: the bundle does not end in exports around a top-level async function handler"],
+        ["settings-twice", "Edge function build: expected RENDORIX_EDGE_SETTINGS exactly once in the bundle"],
+      ];
+      for (const [name, message] of cases) assert.throws(() => buildEdgeFunctionTemplate(fixture(name)), { message }, name);
     });
   });
 

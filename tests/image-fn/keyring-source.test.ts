@@ -1,10 +1,10 @@
 import { strict as assert } from "node:assert";
 import type { SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
-import { secretsManagerKeyring } from "../../image-fn/keyring-source";
+import { secretsManagerKeyring, staticKeyring } from "../../image-fn/keyring-source";
 import { vectors } from "../support/vectors";
 
-/** A Secrets Manager stand-in that counts reads; AWS is not reachable here. */
-function secretReturning(documents: string[]) {
+/** A Secrets Manager stand-in that records which secret each read asks for; AWS is not reachable here. */
+function secretReturning(documents: (string | undefined)[]) {
   const calls: string[] = [];
   const client = {
     send: async (command: { input: { SecretId: string } }) => {
@@ -41,6 +41,44 @@ describe("keyring from Secrets Manager", () => {
 
   it("refuses a keyring whose key is too short, naming the key id", async () => {
     const { client } = secretReturning([JSON.stringify({ active: "weak", keys: { weak: "c2hvcnQ=" } })]);
-    await assert.rejects(secretsManagerKeyring(client, "arn:keyring").keyText("weak"), /key "weak" decodes to fewer than 32 bytes/);
+    await assert.rejects(secretsManagerKeyring(client, "arn:keyring").keyText("weak"), {
+      message: 'keyring secret: key "weak" decodes to fewer than 32 bytes',
+    });
+  });
+
+  it("reads the secret it was given, and refuses one stored as binary", async () => {
+    const { client, calls } = secretReturning([undefined]);
+    await assert.rejects(secretsManagerKeyring(client, "arn:aws:secretsmanager:eu-west-1:1:secret:keyring").keyText("k1"), {
+      message: "The keyring secret has no SecretString",
+    });
+    assert.deepEqual(calls, ["arn:aws:secretsmanager:eu-west-1:1:secret:keyring"]);
+  });
+
+  it("reads the secret again once its copy is five minutes old, so a revoked key stops working without an unknown key id", async () => {
+    let now = 1_000_000;
+    const { client, calls } = secretReturning([after, before]);
+    const keys = secretsManagerKeyring(client, "arn:keyring", { nowMs: () => now });
+    assert.equal(await keys.keyText("k1"), vectors.keyring.keys.k1);
+    now += 299_999;
+    assert.equal(await keys.keyText("k1"), vectors.keyring.keys.k1);
+    assert.equal(calls.length, 1);
+    now += 1;
+    assert.equal(await keys.keyText("k1"), undefined, "k1 was revoked from the secret");
+    assert.equal(calls.length, 2);
+  });
+
+  it("shares one read between requests that arrive while it is under way", async () => {
+    const { client, calls } = secretReturning([after]);
+    const keys = secretsManagerKeyring(client, "arn:keyring");
+    assert.deepEqual(await Promise.all([keys.keyText("k0"), keys.keyText("k1")]), [vectors.keyring.keys.k0, vectors.keyring.keys.k1]);
+    assert.equal(calls.length, 1);
+  });
+});
+
+describe("keyring given at start", () => {
+  it("gives each key's text, and nothing for other ids, names every object inherits included", async () => {
+    const keys = staticKeyring(vectors.keyring);
+    assert.equal(await keys.keyText("k0"), vectors.keyring.keys.k0);
+    for (const kid of ["k9", "toString", "constructor"]) assert.equal(await keys.keyText(kid), undefined, kid);
   });
 });
