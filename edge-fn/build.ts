@@ -46,7 +46,7 @@ function checkSettings(settings: EdgeSettings): void {
 export const EDGE_FUNCTION_TEMPLATE_FILE = join("dist", "edge-fn", "viewer-request.js");
 
 /** The one identifier of the template that stands for the stack's settings. */
-const SETTINGS_PLACEHOLDER = "RENDORIX_EDGE_SETTINGS";
+export const SETTINGS_PLACEHOLDER = "RENDORIX_EDGE_SETTINGS";
 
 /**
  * The bundled function with its settings still a free identifier. Built by esbuild, which only the

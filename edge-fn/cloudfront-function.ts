@@ -59,8 +59,9 @@ async function keyTextFromStore(kid: string): Promise<string | undefined> {
   try {
     // Stryker disable next-line ObjectLiteral: "string" is also the default format (CloudFront Developer Guide, "Helper methods for key value stores")
     return await cf.kvs().get(KEY_VALUE_STORE_PREFIX + kid, { format: "string" });
-    // Stryker disable next-line BlockStatement: an empty catch also ends the function with undefined
-  } catch {
+  }
+  // Stryker disable next-line BlockStatement: an empty catch also ends the function with undefined
+  catch {
     // A missing key rejects; so does any other store failure, and refusing the URL then fails closed.
     return undefined;
   }

@@ -12,8 +12,10 @@ export default mutationPart("policy", {
     "tests/policy/iam.test.ts",
     "tests/policy/lambda.test.ts",
     "tests/policy/logs.test.ts",
+    "tests/policy/policy-documents.test.ts",
     "tests/policy/s3-buckets.test.ts",
     "tests/policy/signing-keys.test.ts",
+    "tests/policy/stack-index.test.ts",
     "tests/policy/tags.test.ts",
   ],
 });

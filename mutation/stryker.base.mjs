@@ -14,7 +14,7 @@ process.env.NODE_OPTIONS = `${process.env.NODE_OPTIONS ?? ""} --require ${JSON.s
 
 /**
  * @param {string} part name of the part; its reports go to reports/mutation/<part>/
- * @param {{ mutate: string[]; spec: string[]; grep?: string }} scope
+ * @param {{ mutate: string[]; spec: string[] }} scope
  * @returns {import("@stryker-mutator/api/core").PartialStrykerOptions}
  */
 export function mutationPart(part, scope) {
@@ -22,7 +22,7 @@ export function mutationPart(part, scope) {
     packageManager: "npm",
     testRunner: "mocha",
     plugins: ["@stryker-mutator/mocha-runner"],
-    mochaOptions: { spec: scope.spec, ...(scope.grep === undefined ? {} : { grep: scope.grep }) },
+    mochaOptions: { spec: scope.spec },
     mutate: scope.mutate,
     // Each mutant runs only the tests that reached its code in the first run.
     coverageAnalysis: "perTest",

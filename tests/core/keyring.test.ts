@@ -30,6 +30,7 @@ describe("keyring documents", () => {
       [{ active: "k1", keys: { k1: KEY_31_BYTES } }, 'keyring: key "k1" decodes to fewer than 32 bytes'],
       [{ keys: { k1: K1 } }, noActive],
       [{ active: 1, keys: { k1: K1 } }, noActive],
+      [{ active: 1, keys: { 1: K1 } }, noActive],
       [{ active: "k2", keys: { k1: K1 } }, noActive],
       [{ active: "toString", keys: { k1: K1 } }, noActive],
     ];

@@ -1,7 +1,7 @@
 import { strict as assert } from "node:assert";
 import type { LambdaFunctionURLEvent } from "aws-lambda";
 import { join } from "node:path";
-import { buildEdgeFunctionCode, buildEdgeFunctionTemplate, MAX_FUNCTION_CODE_BYTES, RUNTIME_IMPORTS } from "../../edge-fn/build";
+import { buildEdgeFunctionCode, buildEdgeFunctionTemplate, MAX_FUNCTION_CODE_BYTES, RUNTIME_IMPORTS, SETTINGS_PLACEHOLDER } from "../../edge-fn/build";
 import type { CloudFrontRequest, CloudFrontResponse } from "../../edge-fn/cloudfront-function";
 import type { EdgeSettings } from "../../edge-fn/viewer-request";
 import type { PresetFormat } from "../../core/formats";
@@ -77,6 +77,11 @@ describe("CloudFront Function (cloudfront-js-2.0 viewer request)", () => {
       );
     });
 
+    it("is the same code when the template is built afresh", () => {
+      const embedded = JSON.stringify({ presets: settings.presets, maxUrlLifetimeSeconds: settings.maxUrlLifetimeSeconds });
+      assert.equal(buildEdgeFunctionTemplate().replace(SETTINGS_PLACEHOLDER, () => embedded), code);
+    });
+
     it("embeds the URL lifetime it was built with", async () => {
       const hourOnly = loadViewerRequestFunction(buildEdgeFunctionCode({ ...settings, maxUrlLifetimeSeconds: 3600 }), {
         keyValueStore,
@@ -121,7 +126,7 @@ describe("CloudFront Function (cloudfront-js-2.0 viewer request)", () => {
     it("refuses a bundle esbuild warned about, or that the runtime could not call", () => {
       const fixture = (name: string) => join(__dirname, "../fixtures/edge-fn", `${name}.ts`);
       const cases: [string, string][] = [
-        ["esbuild-warning", 'Edge function build: Comparison with -0 using the "===" operator will also match 0'],
+        ["esbuild-warning", 'Edge function build: Comparison with -0 using the "===" operator will also match 0; Comparison with -0 using the "!==" operator will also match 0'],
         ["no-exports", "Edge function build: the bundle does not end in exports around a top-level async function handler"],
         ["no-handler", "Edge function build: the bundle does not end in exports around a top-level async function handler"],
         ["settings-twice", "Edge function build: expected RENDORIX_EDGE_SETTINGS exactly once in the bundle"],

@@ -1,9 +1,11 @@
 import assert from "node:assert/strict";
 import { UNKNOWN_VALUE } from "../../check/model";
-import { isModernSecurityPolicy } from "../../policy/cloudfront";
-import { S3 } from "../../policy/resource-types";
+import { cloudfrontOriginAccessControl, cloudfrontViewerTls, isModernSecurityPolicy } from "../../policy/cloudfront";
+import { type StackResource, UNKNOWN } from "../../policy/model";
+import { CLOUDFRONT, LAMBDA, S3 } from "../../policy/resource-types";
 import { assertViolatesOnly, evaluate, inBothModes, ProgramBuilder } from "../support/captured";
 import { addAlertTopic, addMonitoredDistribution, addMonitoredFunction, MonitoredDistribution } from "../support/policy-fixtures";
+import { reportsOf, stackOf, stackResource } from "../support/rule-check";
 
 function withDistribution(mode: "update" | "preview"): { p: ProgramBuilder; edge: MonitoredDistribution; inputs: Record<string, unknown> } {
   const p = new ProgramBuilder(mode);
@@ -93,5 +95,75 @@ describe("cloudfront-origin-access-control", () => {
     inputs.origins = [{ originId: "api", domainName: "api.example.com", customOriginConfig: { originProtocolPolicy: "https-only" } }];
     p.get(edge.distribution).propertyDependencies.origins = [];
     assert.deepEqual(evaluate(p), []);
+  });
+});
+
+describe("cloudfront messages, exactly", () => {
+  const FIX_TLS =
+    "Fix: a custom certificate with minimumProtocolVersion TLSv1.2_2021 or newer, and redirect-to-https or https-only on every behavior.";
+  const FIX_OAC = "Fix: reach S3 and Lambda origins through an aws.cloudfront.OriginAccessControl (originAccessControlId).";
+  const HTTPS = { viewerProtocolPolicy: "redirect-to-https" };
+  const MODERN = { minimumProtocolVersion: "TLSv1.2_2021", acmCertificateArn: "arn:aws:acm:us-east-1:1:certificate/c" };
+
+  function tlsReports(inputs: Record<string, unknown>): string[] {
+    const distribution = stackResource(CLOUDFRONT.distribution, "edge", { viewerCertificate: MODERN, defaultCacheBehavior: HTTPS, ...inputs });
+    return reportsOf(cloudfrontViewerTls, distribution);
+  }
+
+  it("tells each way a certificate or behavior can fall short of modern TLS", () => {
+    const cases: [Record<string, unknown>, string][] = [
+      [{ viewerCertificate: UNKNOWN }, "its viewerCertificate is unknown during preview"],
+      [{ viewerCertificate: { cloudfrontDefaultCertificate: UNKNOWN } }, "whether it uses the default certificate is unknown during preview"],
+      [{ viewerCertificate: { acmCertificateArn: "arn" } }, "it sets no minimumProtocolVersion (CloudFront then accepts TLSv1)"],
+      [{ orderedCacheBehaviors: UNKNOWN }, "its ordered cache behaviors are unknown during preview"],
+      [{ defaultCacheBehavior: { viewerProtocolPolicy: UNKNOWN } }, "the viewerProtocolPolicy of the default cache behavior is unknown during preview"],
+      [{ defaultCacheBehavior: { viewerProtocolPolicy: "allow-all" } }, "the default cache behavior allows viewerProtocolPolicy 'allow-all'"],
+      [{ orderedCacheBehaviors: [HTTPS, { viewerProtocolPolicy: UNKNOWN }] }, "the viewerProtocolPolicy of ordered cache behavior 2 is unknown during preview"],
+    ];
+    for (const [inputs, problem] of cases) assert.deepEqual(tlsReports(inputs), [`Distribution 'edge': ${problem}. ${FIX_TLS}`], problem);
+    assert.deepEqual(tlsReports({ orderedCacheBehaviors: [HTTPS, { viewerProtocolPolicy: "https-only" }] }), []);
+  });
+
+  it("reads a security policy name as TLSv<major>.<minor>_<year>, any number of digits each", () => {
+    const cases: [string, boolean][] = [
+      ["TLSv1.0_2021", false],
+      ["TLSv1.1_2021", false],
+      ["TLSv2.0_2021", true],
+      ["TLSv10.0_2021", true],
+      ["TLSv1.10_2021", true],
+      ["TLSv1.2_2020", false],
+      ["xTLSv1.2_2021", false],
+      ["TLSv1.2_2021x", false],
+    ];
+    for (const [name, modern] of cases) assert.equal(isModernSecurityPolicy(name), modern, name);
+  });
+
+  function oacReports(origins: unknown, sources: StackResource[] = []): string[] {
+    const distribution = stackResource(CLOUDFRONT.distribution, "edge", { origins }, { propertyDependencies: { origins: sources.map((source) => source.urn) } });
+    return reportsOf(cloudfrontOriginAccessControl, stackOf([...sources, distribution]));
+  }
+
+  it("tells each way an origin can bypass Origin Access Control", () => {
+    const bucket = stackResource(S3.buckets[1], "assets");
+    const control = stackResource(CLOUDFRONT.originAccessControl, "oac");
+    const other = stackResource(LAMBDA.function, "fn");
+    const s3 = "assets.s3.eu-west-1.amazonaws.com";
+    const cases: [unknown, StackResource[], string][] = [
+      [UNKNOWN, [], "its origins are unknown during preview"],
+      [[{ domainName: s3 }], [], "origin '1' (an S3 bucket) has no Origin Access Control"],
+      [[{ originId: "a", domainName: "x.lambda-url.eu-west-1.on.aws" }], [], "origin 'a' (a Lambda Function URL) has no Origin Access Control"],
+      [[{ originId: "a", domainName: s3, originAccessControlId: UNKNOWN }], [bucket], "the originAccessControlId of origin 'a' is unknown during preview and not traceable to an OriginAccessControl of this stack"],
+      [[{ originId: "a", domainName: UNKNOWN }], [bucket, other], "the domain of origin 'a' is unknown during preview and may be an S3 bucket or Lambda Function URL of this stack, and it has no Origin Access Control"],
+      [[{ originId: "a", domainName: "a.s3-website.eu-west-1.amazonaws.com" }], [], "origin 'a' is an S3 website endpoint, a public URL"],
+    ];
+    for (const [origins, sources, problem] of cases) assert.deepEqual(oacReports(origins, sources), [`Distribution 'edge': ${problem}. ${FIX_OAC}`], problem);
+    const clean: [unknown, StackResource[]][] = [
+      [[{ originId: "a", domainName: s3, originAccessControlId: UNKNOWN }], [bucket, control]],
+      [[{ originId: "a", domainName: s3, originAccessControlId: "E2OAC" }], []],
+      [[{ originId: "a", domainName: UNKNOWN }], [other]],
+      [[UNKNOWN], [bucket]],
+      [[{ originId: "api", domainName: "api.example.com" }], []],
+    ];
+    for (const [origins, sources] of clean) assert.deepEqual(oacReports(origins, sources), [], JSON.stringify(origins));
   });
 });

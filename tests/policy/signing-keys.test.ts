@@ -1,11 +1,12 @@
 import assert from "node:assert/strict";
 import { UNKNOWN_VALUE } from "../../check/model";
-import { StackView } from "../../policy/model";
+import { type StackResource, StackView, UNKNOWN } from "../../policy/model";
 import { CLOUDFRONT, LAMBDA, PULUMI, RANDOM_KEY_SOURCES, SECRETS_MANAGER } from "../../policy/resource-types";
 import { keyFingerprint } from "../../core/keyring";
 import { noSharedHmacSecrets } from "../../policy/signing-keys";
 import { assertViolatesOnly, evaluate, inBothModes, ProgramBuilder } from "../support/captured";
 import { addAlertTopic, addKeyring, addMonitoredFunction, KEY_TEXT, KEY_TEXT_FINGERPRINT, Keyring } from "../support/policy-fixtures";
+import { reportsOf, stackOf, stackResource } from "../support/rule-check";
 
 const POLICY = "no-shared-hmac-secrets";
 
@@ -214,5 +215,144 @@ describe(POLICY, () => {
     const fn = addMonitoredFunction(p, "image", addAlertTopic(p, "alerts"), { KEYRING_SECRET_ARN: UNKNOWN_VALUE }, [keyring.secret]);
     assert.equal(p.get(fn.fn).type, LAMBDA.function);
     assert.deepEqual(evaluate(p), []);
+  });
+});
+
+describe(`${POLICY} messages, exactly`, () => {
+  const GENERATE = "Fix: generate the key in this stack with random.RandomBytes (length >= 32) and build the value from its output";
+  const FIX = `${GENERATE}.`;
+  const LEAK_FIX = "Fix: pass the keyring's ARN and read the key at run time (the image Lambda) or from the KeyValueStore (the edge function).";
+  const OUTPUT_FIX = "Fix: export the keyring's ARN, never its value.";
+  const OTHER_KEY = Buffer.alloc(32, 9).toString("base64");
+  const OTHER_FINGERPRINT = "10f76ce356b2749fbeb7c49530ae8d558221d2841f9096bfb1821d6744a6065c";
+  const TAGS = { "rendorix:purpose": "url-signing-keyring" };
+
+  const random = stackResource(RANDOM_KEY_SOURCES[0], "keyring-k1", { length: 32 });
+  const secret = stackResource(SECRETS_MANAGER.secret, "keyring", { name: "rendorix/dev/url-signing-keyring", tags: TAGS });
+  const version = (inputs: Record<string, unknown>, from: Record<string, StackResource[]> = {}, name = "keyring-version") =>
+    stackResource(SECRETS_MANAGER.secretVersion, name, { secretId: "arn:keyring", ...inputs }, {
+      propertyDependencies: Object.fromEntries(Object.entries({ secretId: [secret], ...from }).map(([property, sources]) => [property, sources.map((source) => source.urn)])),
+    });
+  const lambda = (variables: Record<string, unknown>) => stackResource(LAMBDA.function, "image", { environment: { variables } });
+  const check = (resources: StackResource[], config: Record<string, unknown> = {}, view: Partial<StackView> = {}) =>
+    reportsOf(noSharedHmacSecrets, { ...stackOf(resources), ...view }, config);
+
+  it("decides whether a secret is a keyring, and says why it cannot", () => {
+    const undecidable = (why: string) =>
+      `Secret 'app' may be a URL-signing keyring but its ${why} unknown during preview, so the policy cannot tell. Fix: tag it rendorix:purpose=url-signing-keyring if it is one, or rendorix:purpose=<its purpose> if it is not.`;
+    assert.deepEqual(check([stackResource(SECRETS_MANAGER.secret, "app", { name: UNKNOWN })]), [undecidable("name is")]);
+    assert.deepEqual(check([stackResource(SECRETS_MANAGER.secret, "app", { namePrefix: UNKNOWN })]), [undecidable("name is")]);
+    assert.deepEqual(check([stackResource(SECRETS_MANAGER.secret, "app", { name: "app", tags: UNKNOWN })]), [undecidable("tags is")]);
+    assert.deepEqual(check([stackResource(SECRETS_MANAGER.secret, "app", { name: UNKNOWN, tags: UNKNOWN })]), [undecidable("name and tags are")]);
+    assert.deepEqual(check([stackResource(SECRETS_MANAGER.secret, "app", { name: "app" })]), []);
+  });
+
+  it("names a tagged keyring's problems without advice, and an untagged one's with it", () => {
+    assert.deepEqual(check([secret, version({ secretString: KEY_TEXT })]), [
+      `SecretVersion 'keyring-version' holds the value of keyring Secret 'keyring': its value is a literal or a config value: it comes from no random.RandomBytes or random.RandomPassword of this stack. ${FIX}`,
+    ]);
+    const untagged = stackResource(SECRETS_MANAGER.secret, "keyring", { namePrefix: "hmac-" });
+    assert.deepEqual(check([untagged, version({}, {})]), [
+      `SecretVersion 'keyring-version' holds the value of keyring Secret 'keyring': it sets no value in this stack (it is treated as a keyring because of its name; tag it rendorix:purpose=url-signing-keyring). ${FIX}`,
+    ]);
+  });
+
+  it("finds the stack name in a keyring's name as a whole word, whatever characters the stack name has", () => {
+    const named = (name: string, stack: string) =>
+      check([stackResource(SECRETS_MANAGER.secret, "keyring", { name, tags: TAGS }), version({ secretString: UNKNOWN }, { secretString: [random] }), random], {}, { stack });
+    assert.deepEqual(named("rendorix/qa.1/url-signing-keyring", "qa.1"), []);
+    assert.deepEqual(named("rendorix/qax1/url-signing-keyring", "qa.1"), [
+      "Secret 'keyring' is a URL-signing keyring named 'rendorix/qax1/url-signing-keyring', which does not contain the stack name 'qa.1', so every stack shares that name. Fix: put the stack name in it (e.g. 'rendorix/qa.1/url-signing-keyring') or leave it auto-named.",
+    ]);
+  });
+
+  it("says which SecretVersions it could not trace when a keyring has none of its own", () => {
+    const untraced = stackResource(SECRETS_MANAGER.secretVersion, "unknown-secret", { secretId: UNKNOWN, secretString: "x" });
+    const other = stackResource(SECRETS_MANAGER.secretVersion, "other-secret", { secretId: "arn:other", secretString: "x" });
+    assert.deepEqual(check([secret, untraced, other]), [
+      `Secret 'keyring' is a URL-signing keyring with no SecretVersion in this stack (SecretVersion 'unknown-secret': secret unknown during preview and not traceable to a secret of this stack), so its value cannot be shown generated here. ${GENERATE} in an aws.secretsmanager.SecretVersion.`,
+    ]);
+    assert.deepEqual(check([secret, other]), [
+      `Secret 'keyring' is a URL-signing keyring with no SecretVersion in this stack, so its value cannot be shown generated here. ${GENERATE} in an aws.secretsmanager.SecretVersion.`,
+    ]);
+  });
+
+  it("tells an unknown value's sources, or that it has none", () => {
+    const parameter = (name: string) => stackResource("aws:ssm/parameter:Parameter", name);
+    const [a, b] = [parameter("a"), parameter("b")];
+    const unknownFrom = (sources: string) =>
+      `SecretVersion 'keyring-version' holds the value of keyring Secret 'keyring': its value is unknown during preview and comes from ${sources}, none of them a random.RandomBytes or random.RandomPassword of this stack. ${FIX}`;
+    assert.deepEqual(check([secret, a, b, version({ secretString: UNKNOWN }, { secretString: [a, b] })]), [unknownFrom("Parameter 'a', Parameter 'b'")]);
+    assert.deepEqual(check([secret, version({ secretString: UNKNOWN, secretBinary: "literal" })]), [unknownFrom("no resource")]);
+  });
+
+  it("finds key texts in a keyring document, or takes the whole value, and checks them against denied fingerprints", () => {
+    const denied = { deniedKeyFingerprints: [KEY_TEXT_FINGERPRINT.toUpperCase()] };
+    const document = JSON.stringify({ active: "k1", keys: { k0: 5, k1: KEY_TEXT } });
+    assert.deepEqual(check([secret, random, version({ secretString: document }, { secretString: [random] })], denied), [
+      `SecretVersion 'keyring-version' holds key 'k1' whose SHA-256 fingerprint ${KEY_TEXT_FINGERPRINT} is in deniedKeyFingerprints (another stack's key). ${FIX}`,
+    ]);
+    assert.deepEqual(check([secret, random, version({ secretString: KEY_TEXT }, { secretString: [random] })], denied), [
+      `SecretVersion 'keyring-version' holds its value whose SHA-256 fingerprint ${KEY_TEXT_FINGERPRINT} is in deniedKeyFingerprints (another stack's key). ${FIX}`,
+    ]);
+  });
+
+  it("checks KeyValueStore entries named as signing keys, and those whose key is unknown", () => {
+    const entry = (key: unknown, value: unknown) => stackResource(CLOUDFRONT.keyValueStoreKey, "entry", { key, value });
+    assert.deepEqual(check([entry("config:x", "literal value")]), []);
+    assert.deepEqual(check([entry(UNKNOWN, "literal value")]), [
+      `KeyvaluestoreKey 'entry' is a KeyValueStore entry whose key is unknown during preview, so it may hold a signing key: its value is a literal or a config value: it comes from no random.RandomBytes or random.RandomPassword of this stack. ${FIX}`,
+    ]);
+    const pairs = (resourceKeyValuePairs: unknown) => stackResource(CLOUDFRONT.keyValueStoreKeysExclusive, "entries", { resourceKeyValuePairs });
+    assert.deepEqual(check([pairs([{ key: "config:x", value: "x" }])]), []);
+    const entries = "KeyvaluestoreKeysExclusive 'entries' holds KeyValueStore entries that are, or may be, signing keys";
+    assert.deepEqual(check([pairs([{ key: "config:x", value: "x" }, { key: "kid:k0", value: "x" }])]), [
+      `${entries}: its value is a literal or a config value: it comes from no random.RandomBytes or random.RandomPassword of this stack. ${FIX}`,
+    ]);
+    for (const pair of [UNKNOWN, { key: UNKNOWN, value: "x" }]) {
+      assert.deepEqual(check([pairs([{ key: "config:x", value: "x" }, pair])]), [
+        `${entries}: its value is unknown during preview and comes from no resource, none of them a random.RandomBytes or random.RandomPassword of this stack. ${FIX}`,
+      ], JSON.stringify(pair));
+    }
+  });
+
+  it("finds a key text of 16 characters or more wherever it is copied, naming it by its entry", () => {
+    const fromRandom = (key: string, value: string, name = "entry") => stackResource(CLOUDFRONT.keyValueStoreKey, name, { key, value }, { propertyDependencies: { value: [random.urn] } });
+    const pairsFromRandom = stackResource(CLOUDFRONT.keyValueStoreKeysExclusive, "entries", {
+      resourceKeyValuePairs: [{ key: "kid:k0", value: OTHER_KEY }, { key: UNKNOWN, value: "0123456789abcdef" }, { key: "config", value: "not-a-key-but-long" }],
+    }, { propertyDependencies: { resourceKeyValuePairs: [random.urn] } });
+    const leaks = (variables: Record<string, unknown>) => check([random, fromRandom("kid:k1", KEY_TEXT), fromRandom("kid:k2", "0123456789abcde", "short"), pairsFromRandom, lambda(variables)]);
+    assert.deepEqual(leaks({ A: `x${KEY_TEXT}`, B: "0123456789abcde", C: "not-a-key-but-long" }), [
+      `Function 'image' has environment variable 'A' containing key 'kid:k1' of KeyvaluestoreKey 'entry' (SHA-256 ${KEY_TEXT_FINGERPRINT}). ${LEAK_FIX}`,
+    ]);
+    assert.deepEqual(leaks({ BOTH: `${OTHER_KEY} ${KEY_TEXT} 0123456789abcdef` }), [
+      `Function 'image' has environment variable 'BOTH' containing key 'kid:k1' of KeyvaluestoreKey 'entry' (SHA-256 ${KEY_TEXT_FINGERPRINT}), key 'kid:k0' of KeyvaluestoreKeysExclusive 'entries' (SHA-256 ${OTHER_FINGERPRINT}), key '?' of KeyvaluestoreKeysExclusive 'entries' (SHA-256 9f9f5111f7b27a781f1f1ddde5ebc2dd2b796bfc7365c9c28b548e564176929f). ${LEAK_FIX}`,
+    ]);
+  });
+
+  it("reports edge code and stack outputs built from or containing key material", () => {
+    const keyVersion = version({ secretString: JSON.stringify({ active: "k1", keys: { k1: KEY_TEXT } }) }, { secretString: [random] });
+    const edge = (code: string, from: StackResource[] = []) =>
+      stackResource(CLOUDFRONT.function, "edge", { code }, { propertyDependencies: { code: from.map((source) => source.urn) } });
+    const base = [secret, random, keyVersion];
+    assert.deepEqual(check([...base, edge("export {}")]), []);
+    assert.deepEqual(check([...base, edge(`const k = "${KEY_TEXT}";`, [keyVersion])]), [
+      `Function 'edge' has code built from SecretVersion 'keyring-version', which hold URL-signing key material. ${LEAK_FIX}`,
+      `Function 'edge' has code containing key 'k1' of SecretVersion 'keyring-version' (SHA-256 ${KEY_TEXT_FINGERPRINT}). ${LEAK_FIX}`,
+    ]);
+    assert.deepEqual(check([...base, stackResource(LAMBDA.function, "image", { environment: { variables: { KEY: UNKNOWN } } }, { propertyDependencies: { environment: [random.urn] } })]), [
+      `Function 'image' has environment variables built from RandomBytes 'keyring-k1', which hold URL-signing key material. ${LEAK_FIX}`,
+    ]);
+    const outputs = { built: UNKNOWN, copied: ["arn", `${KEY_TEXT}`] };
+    assert.deepEqual(check(base, {}, { outputs, outputDependencies: { built: [keyVersion.urn], copied: [] } }), [
+      `Stack output 'built' is built from SecretVersion 'keyring-version', which hold URL-signing key material. ${OUTPUT_FIX}`,
+      `Stack output 'copied' contains key 'k1' of SecretVersion 'keyring-version' (SHA-256 ${KEY_TEXT_FINGERPRINT}). ${OUTPUT_FIX}`,
+    ]);
+  });
+
+  it("asks for untraced outputs to be listed only when the stack holds key material", () => {
+    const untraced = "Stack output 'url' is unknown during preview and the engine does not say which resources it came from, so it cannot be shown free of key material. Fix: if it carries no key (an ARN, an id, a hostname), list it in this policy's allowUntracedOutputs; `npm run check` traces outputs offline.";
+    assert.deepEqual(check([secret, random, version({ secretString: UNKNOWN }, { secretString: [random] })], {}, { outputs: { url: UNKNOWN } }), [untraced]);
+    assert.deepEqual(check([lambda({})], {}, { outputs: { url: UNKNOWN } }), []);
   });
 });

@@ -36,6 +36,8 @@ function keyValueStore(entries: Record<string, string>) {
 
 /** Where StrykerJS's instrumented code and its test runner meet (the instrumenter's default namespace). */
 const STRYKER_GLOBAL = "__stryker__";
+/** The names StrykerJS's instrumentation adds to the code under `npm run mutate`: its own, not the function's. */
+const STRYKER_NAMES = new Set([STRYKER_GLOBAL, "__STRYKER_ACTIVE_MUTANT__"]);
 
 /**
  * Loads function code the way `cloudfront-js-2.0` runs it: one strict-mode script whose two module
@@ -133,7 +135,7 @@ function undocumentedFeature(node: ts.Node): string | undefined {
   if (ts.isShorthandPropertyAssignment(node) || ts.isComputedPropertyName(node)) return "object literal extension";
   if (ts.isMethodDeclaration(node) && ts.isObjectLiteralExpression(node.parent)) return "object literal extension";
   if (ts.isTaggedTemplateExpression(node) || ts.isBigIntLiteral(node)) return "tagged template or BigInt";
-  if (ts.isIdentifier(node) && node.text.startsWith("__")) return `bundler helper ${node.text}`;
+  if (ts.isIdentifier(node) && node.text.startsWith("__") && !STRYKER_NAMES.has(node.text)) return `bundler helper ${node.text}`;
   if (ts.isIdentifier(node) && MISSING_GLOBALS.has(node.text) && isReference(node)) return `global ${node.text}`;
   return undefined;
 }
