@@ -86,7 +86,6 @@ function utf8Length(text: string): number {
 }
 
 function hasControlCharacter(text: string): boolean {
-  // Stryker disable next-line EqualityOperator: one step past the end reads NaN, which is no control character
   for (let i = 0; i < text.length; i++) {
     const code = text.charCodeAt(i);
     if (code < 0x20 || code === 0x7f) return true;
@@ -100,7 +99,6 @@ export function keyProblem(key: string): string | null {
   if (utf8Length(key) > MAX_KEY_BYTES) return "The image key is longer than 1024 bytes.";
   if (hasControlCharacter(key)) return "The image key contains a control character.";
   const segments = key.split("/");
-  // Stryker disable next-line EqualityOperator: one step past the end reads undefined, which is no bad segment
   for (let i = 0; i < segments.length; i++) {
     const segment = segments[i];
     if (segment === "") return "The image key contains an empty path segment.";
@@ -152,10 +150,8 @@ export function parseRequest(
     return { ok: false, rejection: reject(405, "method-not-allowed", "Only GET and HEAD are allowed.") };
   }
   const queryStart = rawPath.indexOf("?");
-  // Stryker disable next-line EqualityOperator: a target starting with "?" has no path either way, and gets bad-key
   const path = queryStart >= 0 ? rawPath.slice(0, queryStart) : rawPath;
   const presetEnd = path.indexOf("/", 1);
-  // Stryker disable next-line EqualityOperator: indexOf from 1 never answers 0
   if (path.charAt(0) !== "/" || presetEnd < 0) {
     return { ok: false, rejection: reject(400, "bad-key", "The path must be /{preset}/{key}.") };
   }
@@ -191,7 +187,6 @@ export function constantTimeEqual(a: string, b: string): boolean {
   // Stryker disable next-line MethodExpression: strings of different lengths already differ through the XOR of their lengths
   const length = Math.max(a.length, b.length);
   let difference = a.length ^ b.length;
-  // Stryker disable next-line EqualityOperator: one step past both ends compares NaN | 0 with NaN | 0
   for (let i = 0; i < length; i++) {
     difference |= (a.charCodeAt(i) | 0) ^ (b.charCodeAt(i) | 0);
   }

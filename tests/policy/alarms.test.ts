@@ -1,8 +1,11 @@
 import assert from "node:assert/strict";
 import { UNKNOWN_VALUE } from "../../check/model";
-import { CLOUDWATCH, SNS } from "../../policy/resource-types";
+import { requiredAlarms } from "../../policy/alarms";
+import { type ProviderView, type StackResource, UNKNOWN } from "../../policy/model";
+import { CLOUDFRONT, CLOUDWATCH, LAMBDA, SNS } from "../../policy/resource-types";
 import { assertViolatesOnly, evaluate, inBothModes, ProgramBuilder } from "../support/captured";
 import { ACCOUNT, addAlertTopic, addMonitoredDistribution, addMonitoredFunction, AlertTopic, MonitoredDistribution, MonitoredFunction } from "../support/policy-fixtures";
+import { AWS_PROVIDER, reportsOf, stackOf, stackResource } from "../support/rule-check";
 
 const POLICY = "required-alarms";
 
@@ -265,5 +268,153 @@ describe(POLICY, () => {
       p.get(image.errorsAlarm).propertyDependencies.alarmActions = [];
       assertViolatesOnly(evaluate(p), POLICY, /its alarm actions are unknown during preview and not traceable to an SNS topic of this stack/);
     });
+  });
+});
+
+describe(`${POLICY} messages, exactly`, () => {
+  const TOPIC_ARN = `arn:aws:sns:eu-west-1:${ACCOUNT}:alerts`;
+  const EDGE_TOPIC_ARN = `arn:aws:sns:us-east-1:${ACCOUNT}:edge-alerts`;
+  const US_EAST: ProviderView = { ...AWS_PROVIDER, urn: "urn:pulumi:dev::rendorix::pulumi:providers:aws::us-east-1", inputs: { region: "us-east-1" } };
+  const topic = stackResource(SNS.topic, "alerts", { arn: TOPIC_ARN });
+  const subscription = stackResource(SNS.subscription, "alerts-email", { topic: TOPIC_ARN });
+  const edgeTopic = stackResource(SNS.topic, "edge-alerts", { arn: EDGE_TOPIC_ARN }, { provider: US_EAST });
+  const edgeSubscription = stackResource(SNS.subscription, "edge-alerts-email", { topic: EDGE_TOPIC_ARN }, { provider: US_EAST });
+  const fn = stackResource(LAMBDA.function, "image", { name: "image-fn" });
+
+  function alarm(name: string, inputs: Record<string, unknown>, more: Partial<StackResource> = {}): StackResource {
+    return stackResource(CLOUDWATCH.metricAlarm, name, { namespace: "AWS/Lambda", alarmActions: [TOPIC_ARN], ...inputs }, more);
+  }
+  const errors = (inputs: Record<string, unknown> = {}, more: Partial<StackResource> = {}) =>
+    alarm("errors", { metricName: "Errors", dimensions: { FunctionName: "image-fn" }, ...inputs }, more);
+  const throttles = alarm("throttles", { metricName: "Throttles", dimensions: { FunctionName: "image-fn" } });
+
+  /** The report for a missing alarm, with its near misses. */
+  function missing(label: string, candidates: string[] = [], subject = "Function 'image'", region = "eu-west-1"): string {
+    const [namespace, dimension, attribute] = subject.startsWith("Function") ? ["AWS/Lambda", "FunctionName", "name"] : ["AWS/CloudFront", "DistributionId", "id"];
+    const near = candidates.length > 0 ? ` Candidates that do not count: ${candidates.join("; ")}.` : "";
+    return (
+      `${subject} has no ${namespace} ${label} alarm on its ${dimension} in ${region} that notifies a subscribed SNS topic.${near} ` +
+      `Fix: add an aws.cloudwatch.MetricAlarm on ${label} with the ${dimension} dimension set to this resource's ${attribute} output and an alarmActions topic that has a subscription.`
+    );
+  }
+  const check = (resources: StackResource[], config: Record<string, unknown> = {}) =>
+    reportsOf(requiredAlarms, stackOf([topic, subscription, edgeTopic, edgeSubscription, ...resources]), config);
+  /** What the rule says about the function's Errors alarm `candidate` (its Throttles alarm is fine). */
+  const errorsVerdict = (candidate: StackResource, more: StackResource[] = [fn], config: Record<string, unknown> = {}) => check([...more, throttles, candidate], config);
+
+  it("counts an alarm on the function's name that notifies a subscribed topic, however it lists its metric", () => {
+    assert.deepEqual(errorsVerdict(errors()), []);
+    const query = { metric: { namespace: "AWS/Lambda", metricName: "Errors", dimensions: { FunctionName: "image-fn", Resource: "image-fn:live" } } };
+    assert.deepEqual(errorsVerdict(alarm("errors", { metricQueries: [{ id: "e", expression: "m1" }, query] })), []);
+    assert.deepEqual(errorsVerdict(alarm("errors", { metricName: "Invocations", dimensions: { FunctionName: "image-fn" }, metricQueries: [query] })), []);
+    assert.deepEqual(check([fn]), [missing("Errors"), missing("Throttles")]);
+  });
+
+  it("names each near miss on the metric and its dimensions", () => {
+    const cases: [StackResource, string[]][] = [
+      [errors({ namespace: UNKNOWN }), ["MetricAlarm 'errors': its metric namespace is unknown during preview"]],
+      [errors({ metricName: UNKNOWN }), ["MetricAlarm 'errors': its metric name is unknown during preview"]],
+      [errors({ namespace: "AWS/Other" }), []],
+      [errors({ metricName: "Invocations" }), []],
+      [errors({ dimensions: {} }, { propertyDependencies: { dimensions: [fn.urn] } }), []],
+      [errors({ dimensions: { FunctionName: UNKNOWN } }), ["MetricAlarm 'errors': its FunctionName dimension is unknown during preview and not traceable to any resource"]],
+      [errors({ dimensions: { FunctionName: UNKNOWN } }, { propertyDependencies: { dimensions: [topic.urn] } }), []],
+      [
+        errors({ dimensions: { FunctionName: UNKNOWN } }, { propertyDependencies: { dimensions: [fn.urn] } }),
+        ["MetricAlarm 'errors': its FunctionName dimension is unknown during preview while Function 'image''s name is known, so it is not that name but a value derived from the resource (such as its ARN)"],
+      ],
+      [
+        errors({ dimensions: { FunctionName: "image" } }, { propertyDependencies: { dimensions: [fn.urn] } }),
+        ["MetricAlarm 'errors': its FunctionName dimension 'image' comes from Function 'image' but is not its name 'image-fn'"],
+      ],
+      [errors({ dimensions: { FunctionName: "image" } }), []],
+      [errors({ dimensions: { FunctionName: "image-fn", Resource: "image-fnx" } }), ["MetricAlarm 'errors': its Resource dimension 'image-fnx' is not 'image-fn' or 'image-fn:<alias or version>'"]],
+      [errors({ region: "us-east-1" }), ["MetricAlarm 'errors': it is not in the region of Function 'image'"]],
+      [errors({ region: UNKNOWN }), ["MetricAlarm 'errors': the region of MetricAlarm 'errors' is unknown"]],
+    ];
+    for (const [candidate, nearMisses] of cases) assert.deepEqual(errorsVerdict(candidate), [missing("Errors", nearMisses)], JSON.stringify(candidate.inputs));
+    const twice = [errors({ namespace: UNKNOWN }), alarm("errors-2", { metricName: UNKNOWN })];
+    assert.deepEqual(check([fn, throttles, ...twice]), [
+      missing("Errors", ["MetricAlarm 'errors': its metric namespace is unknown during preview", "MetricAlarm 'errors-2': its metric name is unknown during preview"]),
+    ]);
+  });
+
+  it("reads a function whose name is unknown by where the dimension came from", () => {
+    const unnamed = stackResource(LAMBDA.function, "image", { name: UNKNOWN });
+    const fromFunction = { propertyDependencies: { dimensions: [unnamed.urn] } };
+    const named = (name: string, more: Partial<StackResource> = {}) => alarm(name.toLowerCase(), { metricName: name, dimensions: { FunctionName: "derived" } }, more);
+    assert.deepEqual(check([unnamed, named("Errors", fromFunction), named("Throttles", fromFunction)]), []);
+    assert.deepEqual(check([unnamed, named("Errors"), named("Throttles", fromFunction)]), [missing("Errors")]);
+  });
+
+  it("names each reason an alarm notifies no one", () => {
+    const other = stackResource(SNS.topic, "other", { arn: `arn:aws:sns:eu-west-1:${ACCOUNT}:other` });
+    const cases: [Record<string, unknown>, string, StackResource[]?][] = [
+      [{ actionsEnabled: false }, "its actions are disabled (actionsEnabled: false)"],
+      [{ actionsEnabled: UNKNOWN }, "whether its actions are enabled is unknown during preview"],
+      [{ alarmActions: [] }, "it has no alarm actions"],
+      [{ alarmActions: [EDGE_TOPIC_ARN] }, `its topic Topic 'edge-alerts' is in us-east-1, not eu-west-1`],
+      [{ alarmActions: [other.inputs.arn] }, "its topic Topic 'other' has no subscription", [other]],
+      [{ alarmActions: [other.inputs.arn, `arn:aws:sns:eu-west-1:${ACCOUNT}:elsewhere`] }, `its topic Topic 'other' has no subscription; its action arn:aws:sns:eu-west-1:${ACCOUNT}:elsewhere is not an SNS topic of this stack (list it in trustedTopicArns if it is a subscribed topic elsewhere)`, [other]],
+      [{ alarmActions: UNKNOWN }, "its alarm actions are unknown during preview and not traceable to an SNS topic of this stack"],
+      [{ alarmActions: [{}] }, "it has no action to a subscribed SNS topic in its region"],
+      [{ alarmActions: [`arn:aws:sns:us-east-1:${ACCOUNT}:trusted`] }, `its trusted topic arn:aws:sns:us-east-1:${ACCOUNT}:trusted is not in eu-west-1`],
+    ];
+    const trusted = { trustedTopicArns: [`arn:aws:sns:us-east-1:${ACCOUNT}:trusted`, `arn:aws:sns:eu-west-1:${ACCOUNT}:trusted`] };
+    for (const [inputs, problem, more = []] of cases) {
+      assert.deepEqual(errorsVerdict(errors(inputs), [fn, ...more], trusted), [missing("Errors", [`MetricAlarm 'errors': ${problem}`])], problem);
+    }
+    assert.deepEqual(errorsVerdict(errors({ alarmActions: [`arn:aws:sns:eu-west-1:${ACCOUNT}:trusted`] }), [fn], trusted), []);
+  });
+
+  it("cannot place a trusted topic when the alarm's region is unknown", () => {
+    const unknownRegion: ProviderView = { ...AWS_PROVIDER, urn: "urn:pulumi:dev::rendorix::pulumi:providers:aws::unknown", inputs: { region: UNKNOWN } };
+    const placed = { provider: unknownRegion };
+    const trustedArn = `arn:aws:sns:eu-west-1:${ACCOUNT}:trusted`;
+    const unplacedFn = stackResource(LAMBDA.function, "image", { name: "image-fn" }, placed);
+    const unplaced = (name: string) => alarm(name.toLowerCase(), { metricName: name, dimensions: { FunctionName: "image-fn" }, alarmActions: [trustedArn] }, placed);
+    assert.deepEqual(check([unplacedFn, unplaced("Errors"), unplaced("Throttles")], { trustedTopicArns: [trustedArn] }), [
+      missing("Errors", ["MetricAlarm 'errors': the region of MetricAlarm 'errors''s provider is unknown"], "Function 'image'", "an unknown region"),
+      missing("Throttles", ["MetricAlarm 'throttles': the region of MetricAlarm 'throttles''s provider is unknown"], "Function 'image'", "an unknown region"),
+    ]);
+  });
+
+  it("counts an alarm whose composite alarm notifies, named by dependency or in its rule", () => {
+    const silent = errors({ alarmActions: [], alarmName: "image-errors" });
+    const composite = (alarmRule: string, more: Partial<StackResource> = {}, alarmActions: unknown[] = [TOPIC_ARN]) =>
+      stackResource(CLOUDWATCH.compositeAlarm, "composite", { alarmRule, alarmActions }, more);
+    assert.deepEqual(errorsVerdict(silent, [fn, composite(UNKNOWN, { propertyDependencies: { alarmRule: [silent.urn] } })]), []);
+    assert.deepEqual(errorsVerdict(silent, [fn, composite('ALARM("image-errors")')]), []);
+    assert.deepEqual(errorsVerdict(silent, [fn, composite('ALARM("other")')]), [missing("Errors", ["MetricAlarm 'errors': it has no alarm actions"])]);
+    assert.deepEqual(errorsVerdict(silent, [fn, composite('ALARM("image-errors")', {}, [])]), [
+      missing("Errors", ["MetricAlarm 'errors': it has no alarm actions (nor does CompositeAlarm 'composite')"]),
+    ]);
+  });
+
+  it("wants a distribution's alarms in us-east-1 on its id with Region Global, any Resource dimension", () => {
+    const distribution = stackResource(CLOUDFRONT.distribution, "edge", { id: "E123" });
+    const edgeAlarm = (metricName: string, dimensions: Record<string, unknown> = {}, more: Partial<StackResource> = { provider: US_EAST }) =>
+      stackResource(CLOUDWATCH.metricAlarm, metricName, { namespace: "AWS/CloudFront", metricName, dimensions: { DistributionId: "E123", Region: "Global", ...dimensions }, alarmActions: [EDGE_TOPIC_ARN] }, more);
+    const fivexx = edgeAlarm("5xxErrorRate");
+    const subject = "Distribution 'edge'";
+    assert.deepEqual(check([distribution, fivexx, edgeAlarm("4xxErrorRate", { Resource: "anything" })]), []);
+    assert.deepEqual(check([distribution, fivexx, edgeAlarm("403ErrorRate")]), []);
+    const cases: [StackResource, string][] = [
+      [edgeAlarm("4xxErrorRate", { Region: UNKNOWN }), "its Region dimension is unknown during preview"],
+      [edgeAlarm("4xxErrorRate", { Region: undefined }), "its Region dimension is missing, not 'Global'"],
+      [edgeAlarm("4xxErrorRate", { Region: "us-east-1" }), "its Region dimension is 'us-east-1', not 'Global'"],
+      [edgeAlarm("4xxErrorRate", {}, {}), "it is in eu-west-1, not us-east-1"],
+      [edgeAlarm("4xxErrorRate", {}, { provider: undefined }), 'MetricAlarm \'4xxErrorRate\' has no provider, so its region is unknown; set region: "us-east-1" on the alarm or its provider'],
+    ];
+    for (const [candidate, problem] of cases) {
+      assert.deepEqual(check([distribution, fivexx, candidate]), [missing("403ErrorRate or 4xxErrorRate", [`MetricAlarm '4xxErrorRate': ${problem}`], subject, "us-east-1")], problem);
+    }
+  });
+
+  it("says the function's region is unknown when it has no provider", () => {
+    assert.deepEqual(check([stackResource(LAMBDA.function, "image", { name: "image-fn" }, { provider: undefined })]), [
+      missing("Errors", [], "Function 'image'", "an unknown region"),
+      missing("Throttles", [], "Function 'image'", "an unknown region"),
+    ]);
   });
 });

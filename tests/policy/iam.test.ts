@@ -1,7 +1,10 @@
 import assert from "node:assert/strict";
 import { UNKNOWN_VALUE } from "../../check/model";
+import { noWildcardActions } from "../../policy/iam";
+import { UNKNOWN } from "../../policy/model";
 import { IAM } from "../../policy/resource-types";
 import { assertViolatesOnly, evaluate, ProgramBuilder } from "../support/captured";
+import { reportsOf, stackResource } from "../support/rule-check";
 
 const POLICY = "iam-no-wildcard-actions";
 
@@ -42,5 +45,34 @@ describe(POLICY, () => {
     const p = new ProgramBuilder("preview");
     p.add(IAM.rolePolicy, "image-role-policy", { role: "image-role", policy: UNKNOWN_VALUE });
     assertViolatesOnly(evaluate(p), POLICY, /the policy document is unknown during preview/);
+  });
+});
+
+describe(`${POLICY} messages, exactly`, () => {
+  const FIX = "Fix: name the actions it needs.";
+  const role = (inputs: Record<string, unknown>) => reportsOf(noWildcardActions, stackResource(IAM.role, "ops-role", inputs));
+  const policy = (document: unknown) => reportsOf(noWildcardActions, stackResource(IAM.policy, "ops-policy", { policy: document }));
+
+  it("names every wildcard and every unknown, joined", () => {
+    assert.deepEqual(policy({ Statement: [statement(["s3:*", UNKNOWN, "*"]), statement(UNKNOWN)] }), [
+      `Policy 'ops-policy': its policy, statement 1 allows 's3:*'; its policy, statement 1: an action is unknown during preview; its policy, statement 1 allows '*'; its policy, statement 2: its Action is unknown during preview. ${FIX}`,
+    ]);
+  });
+
+  it("says why it cannot read a document", () => {
+    assert.deepEqual(policy(UNKNOWN), [`Policy 'ops-policy': its policy: the policy document is unknown during preview. ${FIX}`]);
+    assert.deepEqual(policy("{"), [`Policy 'ops-policy': its policy: the policy document is not valid JSON. ${FIX}`]);
+    assert.deepEqual(role({ inlinePolicies: UNKNOWN }), [`Role 'ops-role': its inline policies: the policy document is unknown during preview. ${FIX}`]);
+  });
+
+  it("names an inline policy by its name, else by its position", () => {
+    const wildcard = JSON.stringify({ Statement: [statement("ec2:*")] });
+    assert.deepEqual(role({ inlinePolicies: [{ name: "ops", policy: JSON.stringify({ Statement: [] }) }, { policy: wildcard }] }), [
+      `Role 'ops-role': inline policy 2, statement 1 allows 'ec2:*'. ${FIX}`,
+    ]);
+  });
+
+  it("reads only strings as actions", () => {
+    assert.deepEqual(policy({ Statement: [statement([["*"], 5])] }), []);
   });
 });

@@ -1,7 +1,10 @@
 import assert from "node:assert/strict";
 import { UNKNOWN_VALUE } from "../../check/model";
+import { logGroupRetention } from "../../policy/logs";
+import { UNKNOWN } from "../../policy/model";
 import { CLOUDWATCH } from "../../policy/resource-types";
 import { assertViolatesOnly, evaluate, ProgramBuilder } from "../support/captured";
+import { reportsOf, stackResource } from "../support/rule-check";
 
 const POLICY = "log-group-retention";
 
@@ -23,5 +26,17 @@ describe(POLICY, () => {
 
   it("reports a retention that is unknown during preview", () => {
     assertViolatesOnly(evaluate(withLogGroup("preview", { retentionInDays: UNKNOWN_VALUE })), POLICY, /its retentionInDays is unknown during preview/);
+  });
+});
+
+describe(`${POLICY} messages, exactly`, () => {
+  const logGroup = (retentionInDays: unknown) => reportsOf(logGroupRetention, stackResource(CLOUDWATCH.logGroup, "logs", { retentionInDays }));
+
+  it("asks for a positive number of days, and says when it is unknown", () => {
+    assert.deepEqual(logGroup(1), []);
+    for (const retention of [undefined, 0, "30"]) {
+      assert.deepEqual(logGroup(retention), ["LogGroup 'logs': it sets no retentionInDays, so its events are kept forever. Fix: set retentionInDays."], String(retention));
+    }
+    assert.deepEqual(logGroup(UNKNOWN), ["LogGroup 'logs': its retentionInDays is unknown during preview. Fix: set retentionInDays."]);
   });
 });

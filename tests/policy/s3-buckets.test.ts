@@ -1,9 +1,12 @@
 import assert from "node:assert/strict";
 import { UNKNOWN_VALUE } from "../../check/model";
-import { PULUMI, S3 } from "../../policy/resource-types";
+import { type StackResource, UNKNOWN } from "../../policy/model";
+import { IAM, PULUMI, S3 } from "../../policy/resource-types";
+import { bucketEncryption, bucketVersioning, explicitPublicAccessBlock, noPublicBuckets } from "../../policy/s3-buckets";
 import { patternsOverlap } from "../../policy/s3-public-policy";
 import { assertViolatesOnly, evaluate, inBothModes, ProgramBuilder } from "../support/captured";
 import { ACCOUNT, addPrivateBucket, PrivateBucket } from "../support/policy-fixtures";
+import { reportsOf, stackOf, stackResource } from "../support/rule-check";
 
 function withBucket(mode: "update" | "preview", name = "originals"): { p: ProgramBuilder; bucket: PrivateBucket } {
   const p = new ProgramBuilder(mode);
@@ -479,5 +482,81 @@ describe("s3-bucket-versioning", () => {
     const { p } = withBucket("preview");
     p.resources.find((resource) => resource.type === S3.versioning[0])!.inputs.versioningConfiguration = { status: UNKNOWN_VALUE };
     assertViolatesOnly(evaluate(p), "s3-bucket-versioning", /its versioning status is unknown during preview/);
+  });
+});
+
+describe("S3 messages, exactly", () => {
+  const FIX =
+    "Fix: drop the public statements and grants, or limit each Allow to fixed principals or fixed aws:SourceArn/aws:SourceAccount/aws:SourceVpce values; " +
+    "where a value is unknown during preview, build it from values known at preview (the bucket's name rather than its ARN) or keep blockPublicPolicy and restrictPublicBuckets on so S3 refuses a public policy.";
+  const OFF = { blockPublicAcls: false, blockPublicPolicy: false, ignorePublicAcls: false, restrictPublicBuckets: false };
+  const PUBLIC_READ =
+    "allows bad actions (s3:Get*, s3:List*, s3:Put*, s3:Delete*, …) to a principal that is not fixed (a wildcard) and no fixed aws:SourceArn, aws:SourceAccount, aws:SourceVpc(e), aws:SourceIp or aws:PrincipalOrgID condition limits it";
+  const EVERYONE = { Effect: "Allow", Principal: "*", Action: "s3:GetObject", Resource: "arn:aws:s3:::acme-assets/*" };
+  const ACLS_ON = "ACLs are enabled (Object Ownership is not BucketOwnerEnforced) and nothing turns on blockPublicAcls or ignorePublicAcls";
+  const bucket = stackResource(S3.buckets[0], "assets", { bucket: "acme-assets" });
+  const openBlock = stackResource(S3.publicAccessBlock, "assets-pab", { bucket: "acme-assets", ...OFF });
+  const aclsOn = stackResource(S3.ownershipControls, "assets-ownership", { bucket: "acme-assets", rule: { objectOwnership: "ObjectWriter" } });
+  const acl = (name: string, inputs: Record<string, unknown>) => stackResource(S3.acls[1], name, { bucket: "acme-assets", ...inputs });
+  const grants = (...uris: unknown[]) => ({ accessControlPolicy: { grants: uris.map((uri) => ({ grantee: { uri }, permission: "READ" })) } });
+  const policy = (name: string, bucketName: string, document: unknown, more: Partial<StackResource> = {}) =>
+    stackResource(S3.policy, name, { bucket: bucketName, policy: document }, more);
+
+  it("names each public or unknown ACL grant of a bucket whose ACLs are on", () => {
+    const grantees = grants("http://acs.amazonaws.com/groups/global/AllUsers", UNKNOWN, "http://example.com/other");
+    assert.deepEqual(reportsOf(noPublicBuckets, stackOf([bucket, openBlock, aclsOn, acl("assets-acl", grantees)])), [
+      `Bucket 'assets' is or may be public: ACL grant 1 of BucketAclV2 'assets-acl' grants access to AllUsers, and ${ACLS_ON}; ` +
+        `the grantee of ACL grant 2 of BucketAclV2 'assets-acl' is unknown during preview, and ${ACLS_ON}. ${FIX}`,
+    ]);
+    assert.deepEqual(reportsOf(noPublicBuckets, stackOf([bucket, openBlock, aclsOn, acl("assets-acl", grants("http://example.com/other"))])), []);
+  });
+
+  it("names every public statement of a policy, and where an unknown one depends on", () => {
+    const role = stackResource(IAM.role, "writer");
+    const policies = [policy("p1", "acme-assets", { Statement: [EVERYONE, { ...EVERYONE, Sid: "Two" }] }), policy("p2", "acme-assets", UNKNOWN, { propertyDependencies: { policy: [role.urn] } })];
+    const refused = "nothing turns on blockPublicPolicy or restrictPublicBuckets";
+    assert.deepEqual(reportsOf(noPublicBuckets, stackOf([bucket, openBlock, role, ...policies])), [
+      `Bucket 'assets' is or may be public: BucketPolicy 'p1': statement 1 ${PUBLIC_READ}; statement 'Two' ${PUBLIC_READ}, and ${refused}; ` +
+        `BucketPolicy 'p2': the policy document is unknown during preview (it depends on Role 'writer'), and ${refused}. ${FIX}`,
+    ]);
+  });
+
+  it("reports a policy or ACL on a bucket outside the stack unless the account blocks it", () => {
+    const outside = [policy("p", "other-bucket", { Statement: [EVERYONE] }), acl("a", { bucket: "other-bucket", acl: "public-read" })];
+    const preamble = "is on a bucket outside this stack, whose Block Public Access is unknown, and may make it public";
+    assert.deepEqual(reportsOf(noPublicBuckets, stackOf(outside)), [
+      `BucketPolicy 'p' ${preamble}: BucketPolicy 'p': statement 1 ${PUBLIC_READ}, and whether blockPublicPolicy or restrictPublicBuckets is on is unknown. ${FIX}`,
+      `BucketAclV2 'a' ${preamble}: BucketAclV2 'a' sets the canned ACL 'public-read', and whether Object Ownership disables ACLs is unknown and whether blockPublicAcls or ignorePublicAcls is on is unknown. ${FIX}`,
+    ]);
+    assert.deepEqual(reportsOf(noPublicBuckets, stackOf(outside.slice(0, 1)), { accountBlockPublicAccess: ["blockPublicPolicy"] }), []);
+  });
+
+  it("names block public access resources whose bucket it cannot trace", () => {
+    const stray = stackResource(S3.publicAccessBlock, "stray", { bucket: UNKNOWN });
+    const elsewhere = stackResource(S3.publicAccessBlock, "elsewhere", { bucket: "other" });
+    assert.deepEqual(reportsOf(explicitPublicAccessBlock, stackOf([bucket, stray, elsewhere])), [
+      "Bucket 'assets' relies on S3's default Block Public Access (BucketPublicAccessBlock 'stray': bucket unknown during preview and not traceable to a bucket of this stack). " +
+        "Fix: add an aws.s3.BucketPublicAccessBlock for it with blockPublicAcls, blockPublicPolicy, ignorePublicAcls, restrictPublicBuckets all true.",
+    ]);
+  });
+
+  it("says when a bucket's inline encryption is unknown", () => {
+    assert.deepEqual(reportsOf(bucketEncryption, stackOf([stackResource(S3.buckets[0], "assets", { serverSideEncryptionConfiguration: UNKNOWN })])), [
+      "Bucket 'assets' declares no server-side encryption; its inline encryption configuration is unknown during preview. Fix: add an aws.s3.BucketServerSideEncryptionConfiguration for it.",
+    ]);
+  });
+
+  it("wants versioning on buckets named like originals, inline or attached", () => {
+    const named = (name: string, inputs: Record<string, unknown> = {}) => stackResource(S3.buckets[0], name, inputs);
+    const versioning = (bucketResource: StackResource, config: Record<string, unknown> = {}) => reportsOf(bucketVersioning, stackOf([bucketResource]), config);
+    const off = (name: string) => `Bucket '${name}' holds originals but versioning is not enabled. Fix: add an aws.s3.BucketVersioning with status 'Enabled'.`;
+    assert.deepEqual(versioning(named("originals", { versioning: { enabled: true } })), []);
+    assert.deepEqual(versioning(named("originals", { versionings: [{ enabled: true }] })), []);
+    assert.deepEqual(versioning(named("originals", { versionings: UNKNOWN })), [
+      "Bucket 'originals' holds originals but its versioning status is unknown during preview. Fix: add an aws.s3.BucketVersioning with status 'Enabled'.",
+    ]);
+    assert.deepEqual(versioning(named("originals")), [off("originals")]);
+    assert.deepEqual(versioning(named("logs")), []);
+    assert.deepEqual(versioning(named("masters"), { bucketNamePatterns: ["Originals", "MASTERS"] }), [off("masters")]);
   });
 });

@@ -1,7 +1,10 @@
 import assert from "node:assert/strict";
 import { UNKNOWN_VALUE } from "../../check/model";
+import { UNKNOWN } from "../../policy/model";
 import { SNS } from "../../policy/resource-types";
+import { requiredTags } from "../../policy/tags";
 import { assertViolatesOnly, evaluate, ProgramBuilder } from "../support/captured";
+import { AWS_PROVIDER, reportsOf, stackResource } from "../support/rule-check";
 
 const POLICY = "required-tags";
 const SERVICE_TAGS = { [POLICY]: { requiredTags: ["service", "environment"] } };
@@ -50,5 +53,27 @@ describe(POLICY, () => {
     const p = untaggedStack("preview");
     p.add(SNS.topic, "alerts", { tags: UNKNOWN_VALUE });
     assertViolatesOnly(evaluate(p, SERVICE_TAGS), POLICY, /lacks the tags service, environment \(some of its tags are unknown during preview\)/);
+  });
+});
+
+describe(`${POLICY} messages, exactly`, () => {
+  const config = { requiredTags: ["service", "environment"] };
+  const topic = (inputs: Record<string, unknown>, defaultTags?: unknown) =>
+    reportsOf(requiredTags, stackResource(SNS.topic, "alerts", inputs, { provider: defaultTags === undefined ? undefined : { ...AWS_PROVIDER, inputs: { defaultTags } } }), config);
+
+  it("takes the tags from the resource or its provider's default tags, as an object or JSON text", () => {
+    const tags = { service: "rendorix", environment: "dev" };
+    assert.deepEqual(topic({ tags }), []);
+    assert.deepEqual(topic({ tagsAll: tags }), []);
+    assert.deepEqual(topic({}, { tags }), []);
+    assert.deepEqual(topic({}, JSON.stringify({ tags })), []);
+    assert.deepEqual(topic({ tags: { service: "rendorix" } }, "not json"), ["Topic 'alerts' lacks the tag environment. Fix: tag it, or set provider default tags."]);
+  });
+
+  it("names every missing tag, and says when some tags are unknown", () => {
+    assert.deepEqual(topic({}), ["Topic 'alerts' lacks the tags service, environment. Fix: tag it, or set provider default tags."]);
+    assert.deepEqual(topic({ tags: UNKNOWN }, UNKNOWN), [
+      "Topic 'alerts' lacks the tags service, environment (some of its tags are unknown during preview). Fix: tag it, or set provider default tags.",
+    ]);
   });
 });
