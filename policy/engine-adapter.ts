@@ -40,6 +40,7 @@ export function plainValue(value: unknown): unknown {
   const prototype = Object.getPrototypeOf(raw);
   if (prototype !== Object.prototype && prototype !== null) return {};
   const copy: Record<string, unknown> = {};
+  // Stryker disable next-line OptionalChaining: Object.keys lists own properties only, so each has a descriptor
   for (const key of Object.keys(raw)) copy[key] = plainValue(Object.getOwnPropertyDescriptor(raw, key)?.value);
   return copy;
 }

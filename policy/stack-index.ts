@@ -34,6 +34,7 @@ export class StackIndex {
    * `target`'s known identifiers (a literal name or ARN).
    */
   refersTo(source: StackResource, property: string, target: StackResource, targetIdentifiers: readonly string[]): boolean {
+    // Stryker disable next-line ArrayDeclaration: no resource has a URN of "Stryker was here"
     if ((source.propertyDependencies[property] ?? []).includes(target.urn)) return true;
     return knownStrings(source.inputs[property]).some((value) => targetIdentifiers.includes(value));
   }

@@ -345,10 +345,13 @@ describe(`${POLICY} messages, exactly`, () => {
     const named = (name: string, more: Partial<StackResource> = {}) => alarm(name.toLowerCase(), { metricName: name, dimensions: { FunctionName: "derived" } }, more);
     assert.deepEqual(check([unnamed, named("Errors", fromFunction), named("Throttles", fromFunction)]), []);
     assert.deepEqual(check([unnamed, named("Errors"), named("Throttles", fromFunction)]), [missing("Errors")]);
+    const qualified = alarm("errors", { metricName: "Errors", dimensions: { FunctionName: "derived", Resource: "derived:live" } }, fromFunction);
+    assert.deepEqual(check([unnamed, qualified, named("Throttles", fromFunction)]), []);
   });
 
   it("names each reason an alarm notifies no one", () => {
     const other = stackResource(SNS.topic, "other", { arn: `arn:aws:sns:eu-west-1:${ACCOUNT}:other` });
+    const placeless = stackResource(SNS.topic, "placeless", { arn: `arn:aws:sns:eu-west-1:${ACCOUNT}:placeless`, region: UNKNOWN });
     const cases: [Record<string, unknown>, string, StackResource[]?][] = [
       [{ actionsEnabled: false }, "its actions are disabled (actionsEnabled: false)"],
       [{ actionsEnabled: UNKNOWN }, "whether its actions are enabled is unknown during preview"],
@@ -357,6 +360,8 @@ describe(`${POLICY} messages, exactly`, () => {
       [{ alarmActions: [other.inputs.arn] }, "its topic Topic 'other' has no subscription", [other]],
       [{ alarmActions: [other.inputs.arn, `arn:aws:sns:eu-west-1:${ACCOUNT}:elsewhere`] }, `its topic Topic 'other' has no subscription; its action arn:aws:sns:eu-west-1:${ACCOUNT}:elsewhere is not an SNS topic of this stack (list it in trustedTopicArns if it is a subscribed topic elsewhere)`, [other]],
       [{ alarmActions: UNKNOWN }, "its alarm actions are unknown during preview and not traceable to an SNS topic of this stack"],
+      [{ alarmActions: [other.inputs.arn, UNKNOWN] }, "its topic Topic 'other' has no subscription", [other]],
+      [{ alarmActions: [placeless.inputs.arn] }, "the region of Topic 'placeless' is unknown", [placeless]],
       [{ alarmActions: [{}] }, "it has no action to a subscribed SNS topic in its region"],
       [{ alarmActions: [`arn:aws:sns:us-east-1:${ACCOUNT}:trusted`] }, `its trusted topic arn:aws:sns:us-east-1:${ACCOUNT}:trusted is not in eu-west-1`],
     ];
@@ -386,6 +391,15 @@ describe(`${POLICY} messages, exactly`, () => {
     assert.deepEqual(errorsVerdict(silent, [fn, composite(UNKNOWN, { propertyDependencies: { alarmRule: [silent.urn] } })]), []);
     assert.deepEqual(errorsVerdict(silent, [fn, composite('ALARM("image-errors")')]), []);
     assert.deepEqual(errorsVerdict(silent, [fn, composite('ALARM("other")')]), [missing("Errors", ["MetricAlarm 'errors': it has no alarm actions"])]);
+    const byName = errors({ alarmActions: [], name: "image-errors-name", alarmName: "image-errors" });
+    assert.deepEqual(errorsVerdict(byName, [fn, composite('ALARM("image-errors-name")')]), []);
+    assert.deepEqual(errorsVerdict(byName, [fn, stackResource(CLOUDWATCH.compositeAlarm, "composite", { alarmActions: [TOPIC_ARN] })]), [
+      missing("Errors", ["MetricAlarm 'errors': it has no alarm actions"]),
+    ]);
+    const twoSilent = [composite('ALARM("image-errors")', {}, []), stackResource(CLOUDWATCH.compositeAlarm, "composite-2", { alarmRule: 'ALARM("image-errors")', alarmActions: [] })];
+    assert.deepEqual(errorsVerdict(silent, [fn, ...twoSilent]), [
+      missing("Errors", ["MetricAlarm 'errors': it has no alarm actions (nor does CompositeAlarm 'composite', CompositeAlarm 'composite-2')"]),
+    ]);
     assert.deepEqual(errorsVerdict(silent, [fn, composite('ALARM("image-errors")', {}, [])]), [
       missing("Errors", ["MetricAlarm 'errors': it has no alarm actions (nor does CompositeAlarm 'composite')"]),
     ]);

@@ -122,6 +122,9 @@ describe("cloudfront messages, exactly", () => {
     ];
     for (const [inputs, problem] of cases) assert.deepEqual(tlsReports(inputs), [`Distribution 'edge': ${problem}. ${FIX_TLS}`], problem);
     assert.deepEqual(tlsReports({ orderedCacheBehaviors: [HTTPS, { viewerProtocolPolicy: "https-only" }] }), []);
+    assert.deepEqual(tlsReports({ viewerCertificate: { cloudfrontDefaultCertificate: true }, defaultCacheBehavior: { viewerProtocolPolicy: "allow-all" } }), [
+      `Distribution 'edge': it uses the default *.cloudfront.net certificate, which accepts TLSv1; the default cache behavior allows viewerProtocolPolicy 'allow-all'. ${FIX_TLS}`,
+    ]);
   });
 
   it("reads a security policy name as TLSv<major>.<minor>_<year>, any number of digits each", () => {

@@ -509,6 +509,9 @@ describe("S3 messages, exactly", () => {
         `the grantee of ACL grant 2 of BucketAclV2 'assets-acl' is unknown during preview, and ${ACLS_ON}. ${FIX}`,
     ]);
     assert.deepEqual(reportsOf(noPublicBuckets, stackOf([bucket, openBlock, aclsOn, acl("assets-acl", grants("http://example.com/other"))])), []);
+    assert.deepEqual(reportsOf(noPublicBuckets, stackOf([bucket, openBlock, aclsOn, acl("assets-acl", { acl: UNKNOWN, ...grants(UNKNOWN) })])), [
+      `Bucket 'assets' is or may be public: the canned ACL of BucketAclV2 'assets-acl' is unknown; the grantee of ACL grant 1 of BucketAclV2 'assets-acl' is unknown during preview, and ${ACLS_ON}. ${FIX}`,
+    ]);
   });
 
   it("names every public statement of a policy, and where an unknown one depends on", () => {
@@ -519,28 +522,36 @@ describe("S3 messages, exactly", () => {
       `Bucket 'assets' is or may be public: BucketPolicy 'p1': statement 1 ${PUBLIC_READ}; statement 'Two' ${PUBLIC_READ}, and ${refused}; ` +
         `BucketPolicy 'p2': the policy document is unknown during preview (it depends on Role 'writer'), and ${refused}. ${FIX}`,
     ]);
+    assert.deepEqual(reportsOf(noPublicBuckets, stackOf([bucket, openBlock, policy("p3", "acme-assets", UNKNOWN)])), [
+      `Bucket 'assets' is or may be public: BucketPolicy 'p3': the policy document is unknown during preview, and ${refused}. ${FIX}`,
+    ]);
   });
 
   it("reports a policy or ACL on a bucket outside the stack unless the account blocks it", () => {
-    const outside = [policy("p", "other-bucket", { Statement: [EVERYONE] }), acl("a", { bucket: "other-bucket", acl: "public-read" })];
+    const outside = [policy("p", "other-bucket", { Statement: [EVERYONE] }), acl("a", { bucket: "other-bucket", acl: "public-read", ...grants(UNKNOWN) })];
     const preamble = "is on a bucket outside this stack, whose Block Public Access is unknown, and may make it public";
+    const ACLS_UNKNOWN = "whether Object Ownership disables ACLs is unknown and whether blockPublicAcls or ignorePublicAcls is on is unknown";
     assert.deepEqual(reportsOf(noPublicBuckets, stackOf(outside)), [
       `BucketPolicy 'p' ${preamble}: BucketPolicy 'p': statement 1 ${PUBLIC_READ}, and whether blockPublicPolicy or restrictPublicBuckets is on is unknown. ${FIX}`,
-      `BucketAclV2 'a' ${preamble}: BucketAclV2 'a' sets the canned ACL 'public-read', and whether Object Ownership disables ACLs is unknown and whether blockPublicAcls or ignorePublicAcls is on is unknown. ${FIX}`,
+      `BucketAclV2 'a' ${preamble}: BucketAclV2 'a' sets the canned ACL 'public-read', and ${ACLS_UNKNOWN}; the grantee of ACL grant 1 of BucketAclV2 'a' is unknown during preview, and ${ACLS_UNKNOWN}. ${FIX}`,
     ]);
     assert.deepEqual(reportsOf(noPublicBuckets, stackOf(outside.slice(0, 1)), { accountBlockPublicAccess: ["blockPublicPolicy"] }), []);
   });
 
   it("names block public access resources whose bucket it cannot trace", () => {
     const stray = stackResource(S3.publicAccessBlock, "stray", { bucket: UNKNOWN });
+    const stray2 = stackResource(S3.publicAccessBlock, "stray-2", { bucket: UNKNOWN });
     const elsewhere = stackResource(S3.publicAccessBlock, "elsewhere", { bucket: "other" });
-    assert.deepEqual(reportsOf(explicitPublicAccessBlock, stackOf([bucket, stray, elsewhere])), [
-      "Bucket 'assets' relies on S3's default Block Public Access (BucketPublicAccessBlock 'stray': bucket unknown during preview and not traceable to a bucket of this stack). " +
+    assert.deepEqual(reportsOf(explicitPublicAccessBlock, stackOf([bucket, stray, elsewhere, stray2])), [
+      "Bucket 'assets' relies on S3's default Block Public Access (BucketPublicAccessBlock 'stray', BucketPublicAccessBlock 'stray-2': bucket unknown during preview and not traceable to a bucket of this stack). " +
         "Fix: add an aws.s3.BucketPublicAccessBlock for it with blockPublicAcls, blockPublicPolicy, ignorePublicAcls, restrictPublicBuckets all true.",
     ]);
   });
 
   it("says when a bucket's inline encryption is unknown", () => {
+    assert.deepEqual(reportsOf(bucketEncryption, stackOf([bucket])), [
+      "Bucket 'assets' declares no server-side encryption. Fix: add an aws.s3.BucketServerSideEncryptionConfiguration for it.",
+    ]);
     assert.deepEqual(reportsOf(bucketEncryption, stackOf([stackResource(S3.buckets[0], "assets", { serverSideEncryptionConfiguration: UNKNOWN })])), [
       "Bucket 'assets' declares no server-side encryption; its inline encryption configuration is unknown during preview. Fix: add an aws.s3.BucketServerSideEncryptionConfiguration for it.",
     ]);

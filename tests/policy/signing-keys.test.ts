@@ -272,6 +272,12 @@ describe(`${POLICY} messages, exactly`, () => {
     assert.deepEqual(check([secret, untraced, other]), [
       `Secret 'keyring' is a URL-signing keyring with no SecretVersion in this stack (SecretVersion 'unknown-secret': secret unknown during preview and not traceable to a secret of this stack), so its value cannot be shown generated here. ${GENERATE} in an aws.secretsmanager.SecretVersion.`,
     ]);
+    const otherSecret = stackResource(SECRETS_MANAGER.secret, "other", { name: "app-settings" });
+    const fromOtherSecret = stackResource(SECRETS_MANAGER.secretVersion, "other-version", { secretId: UNKNOWN, secretString: "x" }, { propertyDependencies: { secretId: [otherSecret.urn] } });
+    const untraced2 = stackResource(SECRETS_MANAGER.secretVersion, "unknown-secret-2", { secretId: UNKNOWN, secretString: "x" });
+    assert.deepEqual(check([secret, otherSecret, untraced, fromOtherSecret, untraced2]), [
+      `Secret 'keyring' is a URL-signing keyring with no SecretVersion in this stack (SecretVersion 'unknown-secret', SecretVersion 'unknown-secret-2': secret unknown during preview and not traceable to a secret of this stack), so its value cannot be shown generated here. ${GENERATE} in an aws.secretsmanager.SecretVersion.`,
+    ]);
     assert.deepEqual(check([secret, other]), [
       `Secret 'keyring' is a URL-signing keyring with no SecretVersion in this stack, so its value cannot be shown generated here. ${GENERATE} in an aws.secretsmanager.SecretVersion.`,
     ]);
@@ -300,6 +306,7 @@ describe(`${POLICY} messages, exactly`, () => {
   it("checks KeyValueStore entries named as signing keys, and those whose key is unknown", () => {
     const entry = (key: unknown, value: unknown) => stackResource(CLOUDFRONT.keyValueStoreKey, "entry", { key, value });
     assert.deepEqual(check([entry("config:x", "literal value")]), []);
+    assert.deepEqual(check([entry(undefined, "literal value")]), []);
     assert.deepEqual(check([entry(UNKNOWN, "literal value")]), [
       `KeyvaluestoreKey 'entry' is a KeyValueStore entry whose key is unknown during preview, so it may hold a signing key: its value is a literal or a config value: it comes from no random.RandomBytes or random.RandomPassword of this stack. ${FIX}`,
     ]);
@@ -340,12 +347,15 @@ describe(`${POLICY} messages, exactly`, () => {
       `Function 'edge' has code built from SecretVersion 'keyring-version', which hold URL-signing key material. ${LEAK_FIX}`,
       `Function 'edge' has code containing key 'k1' of SecretVersion 'keyring-version' (SHA-256 ${KEY_TEXT_FINGERPRINT}). ${LEAK_FIX}`,
     ]);
-    assert.deepEqual(check([...base, stackResource(LAMBDA.function, "image", { environment: { variables: { KEY: UNKNOWN } } }, { propertyDependencies: { environment: [random.urn] } })]), [
-      `Function 'image' has environment variables built from RandomBytes 'keyring-k1', which hold URL-signing key material. ${LEAK_FIX}`,
+    assert.deepEqual(check([...base, stackResource(LAMBDA.function, "image", { environment: { variables: { KEY: UNKNOWN } } }, { propertyDependencies: { environment: [random.urn, keyVersion.urn] } })]), [
+      `Function 'image' has environment variables built from RandomBytes 'keyring-k1', SecretVersion 'keyring-version', which hold URL-signing key material. ${LEAK_FIX}`,
+    ]);
+    assert.deepEqual(check([...base, edge("export {}", [random, keyVersion])]), [
+      `Function 'edge' has code built from RandomBytes 'keyring-k1', SecretVersion 'keyring-version', which hold URL-signing key material. ${LEAK_FIX}`,
     ]);
     const outputs = { built: UNKNOWN, copied: ["arn", `${KEY_TEXT}`] };
-    assert.deepEqual(check(base, {}, { outputs, outputDependencies: { built: [keyVersion.urn], copied: [] } }), [
-      `Stack output 'built' is built from SecretVersion 'keyring-version', which hold URL-signing key material. ${OUTPUT_FIX}`,
+    assert.deepEqual(check(base, {}, { outputs, outputDependencies: { built: [random.urn, keyVersion.urn], copied: [] } }), [
+      `Stack output 'built' is built from RandomBytes 'keyring-k1', SecretVersion 'keyring-version', which hold URL-signing key material. ${OUTPUT_FIX}`,
       `Stack output 'copied' contains key 'k1' of SecretVersion 'keyring-version' (SHA-256 ${KEY_TEXT_FINGERPRINT}). ${OUTPUT_FIX}`,
     ]);
   });

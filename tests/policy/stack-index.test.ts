@@ -58,7 +58,9 @@ describe("the stack index", () => {
     assert.equal(found, a);
     assert.deepEqual(visited, ["c", "b", "a"]);
     assert.equal(chain.findUpstream(top, () => false), undefined);
-    assert.equal(chain.findUpstream(a, () => true), undefined, "the resource itself is not upstream of itself");
+    const x = resource("x", {}, { dependencies: [resource("y").urn] });
+    const y = resource("y", {}, { dependencies: [x.urn] });
+    assert.equal(new StackIndex({ stack: "dev", resources: [x, y], outputs: {} }).findUpstream(x, (candidate) => candidate.name === "x"), undefined, "a cycle does not lead back to the start");
   });
 
   it("names a resource by its known id, ARN and name properties", () => {
@@ -90,6 +92,7 @@ describe("regions", () => {
     assert.deepEqual(sameRegion(on({ region: "us-east-1" }), on({})), { same: false });
     assert.deepEqual(sameRegion(on({ region: "eu-west-1" }), on({})), { same: true });
     assert.deepEqual(sameRegion(on({}), on({ region: UNKNOWN })), { unknownBecause: "the region of BucketV2 'r' is unknown" });
+    assert.deepEqual(sameRegion(on({}), withoutProvider), { unknownBecause: "BucketV2 'r' has no provider, so its region is unknown" });
   });
 });
 
@@ -98,8 +101,9 @@ describe("the engine's view as the model's", () => {
     class Asset {
       readonly path = "a.zip";
     }
-    const value = { s: "x", n: 1, b: false, none: null, list: ["1c4a061d-8072-4f0a-a4cb-0ff528b18fe7", 2], nested: { asset: new Asset(), bare: Object.create(null) } };
-    assert.deepEqual(plainValue(value), { s: "x", n: 1, b: false, none: null, list: [UNKNOWN, 2], nested: { asset: {}, bare: {} } });
+    const bare = Object.assign(Object.create(null), { a: 1 });
+    const value = { s: "x", n: 1, b: false, none: null, list: ["1c4a061d-8072-4f0a-a4cb-0ff528b18fe7", , 2], nested: { asset: new Asset(), bare } };
+    assert.deepEqual(plainValue(value), { s: "x", n: 1, b: false, none: null, list: [UNKNOWN, undefined, 2], nested: { asset: {}, bare: { a: 1 } } });
     assert.equal(plainValue(undefined), undefined);
   });
 
