@@ -67,6 +67,15 @@ describe("keyring from Secrets Manager", () => {
     assert.equal(calls.length, 2);
   });
 
+  it("reads the keyring ahead of the first request when asked to, and serves that request from it", async () => {
+    const { client, calls } = secretReturning([after]);
+    const keys = secretsManagerKeyring(client, "arn:keyring");
+    await keys.load!();
+    assert.equal(calls.length, 1);
+    assert.equal(await keys.keyText("k1"), vectors.keyring.keys.k1);
+    assert.equal(calls.length, 1);
+  });
+
   it("shares one read between requests that arrive while it is under way", async () => {
     const { client, calls } = secretReturning([after]);
     const keys = secretsManagerKeyring(client, "arn:keyring");
