@@ -20,6 +20,7 @@ export const S3 = {
 export const SECRETS_MANAGER = {
   secret: "aws:secretsmanager/secret:Secret",
   secretVersion: "aws:secretsmanager/secretVersion:SecretVersion",
+  secretRotation: "aws:secretsmanager/secretRotation:SecretRotation",
 } as const;
 
 export const CLOUDFRONT = {

@@ -6,7 +6,7 @@ import { functionUrlIamAuth } from "./lambda";
 import { logGroupRetention } from "./logs";
 import { Rule } from "./model";
 import { bucketEncryption, bucketVersioning, explicitPublicAccessBlock, noPublicBuckets } from "./s3-buckets";
-import { noSharedHmacSecrets } from "./signing-keys";
+import { noSharedHmacSecrets, signingKeysInState } from "./signing-keys";
 import { requiredTags } from "./tags";
 
 export const rules: readonly Rule[] = [
@@ -22,4 +22,5 @@ export const rules: readonly Rule[] = [
   noWildcardActions,
   logGroupRetention,
   requiredTags,
+  signingKeysInState,
 ];

@@ -1,11 +1,14 @@
 /**
  * `no-shared-hmac-secrets` (mandatory): URL-signing keys are generated in the stack that uses them,
  * live under a stack-scoped name, and never reach a Lambda environment, a CloudFront Function's
- * code or a stack output. The markers it relies on are in the pack's README (a public contract).
+ * code or a stack output. A keyring whose value a rotation function of the same stack generates is
+ * the preferred pattern: no key is then an input or output of any resource. Keys generated in state
+ * stay allowed, with the advisory `signing-keys-in-state` saying who can read them. The markers both
+ * rely on are in the pack's README (a public contract).
  */
 import { KEY_VALUE_STORE_PREFIX, KEYRING_PURPOSE, KEYRING_TAG } from "../core/contract";
 import { keyFingerprint } from "../core/keyring";
-import { configStrings, containsUnknown, field, isRecord, isUnknown, knownString, knownStrings, Report, resourceLabel, StackResource, StackRule } from "./model";
+import { configStrings, containsUnknown, field, isRecord, isUnknown, knownString, knownStrings, Report, resourceLabel, StackResource, StackRule, StackView } from "./model";
 import { listOf } from "./policy-documents";
 import { CLOUDFRONT, LAMBDA, PULUMI, RANDOM_KEY_SOURCES, SECRETS_MANAGER } from "./resource-types";
 import { identifiersOf, StackIndex } from "./stack-index";
@@ -15,6 +18,8 @@ const SECRET_VALUE_PROPERTIES = ["secretString", "secretBinary", "secretStringWo
 /** Shorter strings are not keys (url-signing-v1 keys are base64 of at least 32 bytes) and would match by accident. */
 const MIN_KEY_TEXT_LENGTH = 16;
 const GENERATE_FIX = "generate the key in this stack with random.RandomBytes (length >= 32) and build the value from its output";
+const ROTATION_FIX =
+  "leave the keyring's value to a rotation function of this stack (an aws.secretsmanager.SecretRotation whose rotationLambdaArn is an aws.lambda.Function of this stack), which generates every key inside AWS: the preferred pattern";
 
 interface KeyText {
   holder: StackResource;
@@ -115,6 +120,29 @@ function leakMessage(keys: KeyText[]): string {
   return keys.map((key) => `${key.label} of ${resourceLabel(key.holder)} (SHA-256 ${keyFingerprint(key.text)})`).join(", ");
 }
 
+/**
+ * Checks the rotations of a keyring: each `aws.secretsmanager.SecretRotation` on the secret must have
+ * an `aws.lambda.Function` of this stack as its `rotationLambdaArn`, so the keys are generated here
+ * and nowhere else. Says whether any rotation names the secret.
+ */
+function checkRotations(index: StackIndex, secret: StackResource, identifiers: string[], advice: string, report: Report): boolean {
+  const rotations = index.ofType(SECRETS_MANAGER.secretRotation).filter((rotation) => index.refersTo(rotation, "secretId", secret, identifiers));
+  const functions = index.ofType(LAMBDA.function);
+  for (const rotation of rotations) {
+    if (functions.some((fn) => index.refersTo(rotation, "rotationLambdaArn", fn, identifiersOf(fn, ["name"])))) continue;
+    const lambda = rotation.inputs.rotationLambdaArn;
+    const origin = isUnknown(lambda)
+      ? "a function whose ARN is unknown during preview and comes from no aws.lambda.Function of this stack"
+      : `'${knownString(lambda) ?? "no function"}', which is no aws.lambda.Function of this stack`;
+    report(
+      `${resourceLabel(rotation)} rotates keyring ${resourceLabel(secret)} with ${origin}, so its keys are generated, and may be shared, outside this stack${advice}. ` +
+        `Fix: rotate it with a function of this stack (rotationLambdaArn: fn.arn).`,
+      rotation.urn,
+    );
+  }
+  return rotations.length > 0;
+}
+
 function checkKeyrings(index: StackIndex, stack: string, material: KeyMaterial, report: Report): void {
   const versions = index.ofType(SECRETS_MANAGER.secretVersion);
   for (const secret of index.ofType(SECRETS_MANAGER.secret)) {
@@ -143,10 +171,16 @@ function checkKeyrings(index: StackIndex, stack: string, material: KeyMaterial, 
 
     const identifiers = identifiersOf(secret, ["name"]);
     const own = versions.filter((version) => index.refersTo(version, "secretId", secret, identifiers));
-    if (own.length === 0) {
+    // A rotation by a function from elsewhere has been reported above, with its own fix.
+    const rotated = checkRotations(index, secret, identifiers, advice, report);
+    if (own.length === 0 && !rotated) {
       const untraced = versions.filter((version) => index.untraceable(version, "secretId", [SECRETS_MANAGER.secret]));
       const note = untraced.length > 0 ? ` (${untraced.map(resourceLabel).join(", ")}: secret unknown during preview and not traceable to a secret of this stack)` : "";
-      report(`${resourceLabel(secret)} is a URL-signing keyring with no SecretVersion in this stack${note}, so its value cannot be shown generated here${advice}. Fix: ${GENERATE_FIX} in an aws.secretsmanager.SecretVersion.`, secret.urn);
+      report(
+        `${resourceLabel(secret)} is a URL-signing keyring with no SecretVersion and no rotation function in this stack${note}, so its value cannot be shown generated here${advice}. ` +
+          `Fix: ${ROTATION_FIX}; or ${GENERATE_FIX} in an aws.secretsmanager.SecretVersion.`,
+        secret.urn,
+      );
     }
     for (const version of own) {
       material.checkValueSource(version, SECRET_VALUE_PROPERTIES, `holds the value of keyring ${resourceLabel(secret)}`, advice);
@@ -234,11 +268,13 @@ function checkOutputs(index: StackIndex, material: KeyMaterial, allowUntraced: r
 export const noSharedHmacSecrets: StackRule = {
   scope: "stack",
   name: "no-shared-hmac-secrets",
-  description: "URL-signing keys are generated in this stack, kept under a stack-scoped name, and never exposed in Lambda environments, edge code or stack outputs.",
+  description:
+    "URL-signing keys are generated in this stack (preferably by its own rotation function, else by a random resource), kept under a stack-scoped name, and never exposed in Lambda environments, edge code or stack outputs.",
   enforcementLevel: "mandatory",
   remediation:
-    `Tag the keyring secret ${KEYRING_TAG}=${KEYRING_PURPOSE}, name it with the stack name (or let Pulumi auto-name it), build every SecretVersion and '${KEY_VALUE_STORE_PREFIX}' KeyValueStore entry ` +
-    "from a random.RandomBytes of this stack (never a literal, config value or stack reference), and hand consumers the keyring's ARN instead of its value.",
+    `Tag the keyring secret ${KEYRING_TAG}=${KEYRING_PURPOSE}, name it with the stack name (or let Pulumi auto-name it), ${ROTATION_FIX} ` +
+    `(or build every SecretVersion and '${KEY_VALUE_STORE_PREFIX}' KeyValueStore entry from a random.RandomBytes of this stack, never a literal, config value or stack reference), ` +
+    "and hand consumers the keyring's ARN instead of its value.",
   configSchema: {
     properties: {
       deniedKeyFingerprints: {
@@ -263,5 +299,32 @@ export const noSharedHmacSecrets: StackRule = {
     checkDeniedFingerprints(material, new Set(configStrings(config, "deniedKeyFingerprints").map((fingerprint) => fingerprint.toLowerCase())), report);
     checkLeaks(index, material, report);
     checkOutputs(index, material, configStrings(config, "allowUntracedOutputs"), report);
+  },
+};
+
+/** The random resources of this stack whose values are URL-signing keys (keyring versions and `kid:` entries built from them). */
+function keysInState(stack: StackView): StackResource[] {
+  const index = new StackIndex(stack);
+  const material = new KeyMaterial(index, () => undefined);
+  checkKeyrings(index, stack.stack, material, () => undefined);
+  checkKeyValueStoreEntries(index, material);
+  return [...material.holders.values()].filter((holder) => (RANDOM_KEY_SOURCES as readonly string[]).includes(holder.type));
+}
+
+export const signingKeysInState: StackRule = {
+  scope: "stack",
+  name: "signing-keys-in-state",
+  description: "URL-signing keys generated by a random resource live in the stack's state, readable by everyone who can decrypt it.",
+  enforcementLevel: "advisory",
+  remediation: `Let a rotation function of the stack generate the keys inside AWS instead: ${ROTATION_FIX}.`,
+  check(stack, _config, report) {
+    for (const random of keysInState(stack)) {
+      report(
+        `${resourceLabel(random)} generates a URL-signing key in Pulumi state: everyone who can decrypt the stack's state can read it (the deploy and preview roles, ` +
+          "any administrator with the stack's passphrase or secrets-provider key), and every state checkpoint and backup keeps it. " +
+          `Fix: ${ROTATION_FIX}; move deployed keys over without breaking issued URLs as Rendorix's runbook docs/runbooks/signing-keys.md, Migration, shows.`,
+        random.urn,
+      );
+    }
   },
 };

@@ -70,6 +70,8 @@ export const CORPUS: readonly CorpusProgram[] = [
   { name: "keyring-literal", violates: [KEYS], expected: both(KEYS) },
   { name: "keyring-from-config", violates: [KEYS], expected: both(KEYS) },
   { name: "keyring-shared-name", violates: [KEYS], expected: both(KEYS) },
+  { name: "keyring-rotation-function", violates: [], expected: both() },
+  { name: "keyring-rotation-shared-function", violates: [KEYS], expected: both(KEYS) },
 ];
 
 export function programPath(program: CorpusProgram): string {

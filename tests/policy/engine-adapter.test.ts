@@ -54,21 +54,25 @@ describe("the pack in the @pulumi/policy analyzer", () => {
     const p = new ProgramBuilder("preview");
     const service = addCompliantService(p);
     p.get(service.originals.publicAccessBlock).inputs.blockPublicAcls = ENGINE_UNKNOWN_BOOLEAN;
-    p.get(service.keyring.version).propertyDependencies.secretString = [];
+    // Rotated by a function from outside the stack, as far as a preview can tell.
+    p.get(service.keyring.rotation).inputs.rotationLambdaArn = UNKNOWN_VALUE;
+    p.get(service.keyring.rotation).propertyDependencies.rotationLambdaArn = [];
     p.remove(service.image.throttlesAlarm);
     p.add(LAMBDA.functionUrl, "debug-url", { functionName: UNKNOWN_VALUE, authorizationType: "NONE" }, { from: { functionName: [service.image.fn] } });
 
     const engine = await analyzeLikeTheEngine(p.build());
     const untraced = engine.filter((diagnostic) => /Stack output '.*' is unknown during preview and the engine does not say/.test(diagnostic.message));
-    assert.deepEqual(untraced.map((diagnostic) => diagnostic.level), ["mandatory", "mandatory"], "both unknown outputs are reported, not passed");
+    // No key is an input or output of any resource when a rotation function generates them, so an
+    // output the engine cannot trace has no key material to carry.
+    assert.deepEqual(untraced, [], "unknown outputs of a stack without key material pass");
 
     const key = (violation: { policy: string; level: string; urn: string }) => `${violation.level} ${violation.policy} ${violation.urn}`;
     const offline = evaluatePolicyPack(p.build()).map(key).sort();
-    assert.deepEqual(engine.filter((diagnostic) => !untraced.includes(diagnostic)).map(key).sort(), offline);
+    assert.deepEqual(engine.map(key).sort(), offline);
     assert.deepEqual(offline, [
       `advisory lambda-function-url-iam-auth urn:pulumi:dev::rendorix::${LAMBDA.functionUrl}::debug-url`,
       "advisory s3-explicit-public-access-block urn:pulumi:dev::rendorix::aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock::originals-public-access",
-      "mandatory no-shared-hmac-secrets urn:pulumi:dev::rendorix::aws:secretsmanager/secretVersion:SecretVersion::keyring-version",
+      "mandatory no-shared-hmac-secrets urn:pulumi:dev::rendorix::aws:secretsmanager/secretRotation:SecretRotation::keyring-rotation",
       "mandatory required-alarms urn:pulumi:dev::rendorix::aws:lambda/function:Function::image",
     ]);
   });

@@ -4,11 +4,17 @@ import { type StackResource, StackView, UNKNOWN } from "../../policy/model";
 import { CLOUDFRONT, LAMBDA, PULUMI, RANDOM_KEY_SOURCES, SECRETS_MANAGER } from "../../policy/resource-types";
 import { keyFingerprint } from "../../core/keyring";
 import { noSharedHmacSecrets } from "../../policy/signing-keys";
-import { assertViolatesOnly, evaluate, inBothModes, ProgramBuilder } from "../support/captured";
-import { addAlertTopic, addKeyring, addMonitoredFunction, KEY_TEXT, KEY_TEXT_FINGERPRINT, Keyring } from "../support/policy-fixtures";
+import { assertViolatesOnly, evaluate as evaluatePack, inBothModes, ProgramBuilder } from "../support/captured";
+import { addAlertTopic, addKeyring, addMonitoredFunction, addRotatedKeyring, KEY_TEXT, KEY_TEXT_FINGERPRINT, Keyring } from "../support/policy-fixtures";
 import { reportsOf, stackOf, stackResource } from "../support/rule-check";
 
 const POLICY = "no-shared-hmac-secrets";
+const IN_STATE = "signing-keys-in-state";
+
+/** The pack without the in-state advisory, which every RandomBytes keyring here would also get; it has its own tests below. */
+function evaluate(p: ProgramBuilder, config: Record<string, unknown> = {}) {
+  return evaluatePack(p, { ...config, [IN_STATE]: "disabled" });
+}
 
 function withKeyring(mode: "update" | "preview", stack = "dev"): { p: ProgramBuilder; keyring: Keyring } {
   const p = new ProgramBuilder(mode, stack);
@@ -73,7 +79,7 @@ describe(POLICY, () => {
       it("fails a keyring with no SecretVersion in the stack", () => {
         const { p, keyring } = withKeyring(mode);
         p.remove(keyring.version);
-        assertViolatesOnly(evaluate(p), POLICY, /is a URL-signing keyring with no SecretVersion in this stack/);
+        assertViolatesOnly(evaluate(p), POLICY, /is a URL-signing keyring with no SecretVersion and no rotation function in this stack/);
       });
 
       it("treats an untagged secret named like a signing key as a keyring, and says to tag it", () => {
@@ -216,10 +222,73 @@ describe(POLICY, () => {
     assert.equal(p.get(fn.fn).type, LAMBDA.function);
     assert.deepEqual(evaluate(p), []);
   });
+
+  describe("a keyring rotated by a function of the stack (the preferred pattern)", () => {
+    function rotated(mode: "update" | "preview") {
+      const p = new ProgramBuilder(mode);
+      const rotation = addMonitoredFunction(p, "key-rotation", addAlertTopic(p, "alerts"));
+      return { p, keyring: addRotatedKeyring(p, rotation.fn) };
+    }
+
+    inBothModes((mode) => {
+      it(`passes a secret with no value whose rotation function is of this stack, without the in-state advisory (${mode})`, () => {
+        assert.deepEqual(evaluatePack(rotated(mode).p), []);
+      });
+
+      it(`fails a keyring rotated by a function of another stack or account, named by its ARN (${mode})`, () => {
+        const { p, keyring } = rotated(mode);
+        const rotation = p.get(keyring.rotation);
+        rotation.inputs.rotationLambdaArn = "arn:aws:lambda:eu-west-1:999988887777:function:shared-key-rotation";
+        rotation.propertyDependencies.rotationLambdaArn = [];
+        assertViolatesOnly(
+          evaluate(p),
+          POLICY,
+          /SecretRotation 'keyring-rotation' rotates keyring Secret 'keyring' with 'arn:aws:lambda:eu-west-1:999988887777:function:shared-key-rotation', which is no aws\.lambda\.Function of this stack.*Fix: rotate it with a function of this stack/,
+        );
+      });
+    });
+
+    it("fails a rotation whose function is unknown during preview and traceable to no function of the stack", () => {
+      const { p, keyring } = rotated("preview");
+      const rotation = p.get(keyring.rotation);
+      rotation.inputs.rotationLambdaArn = UNKNOWN_VALUE;
+      rotation.propertyDependencies.rotationLambdaArn = [];
+      assertViolatesOnly(evaluate(p), POLICY, /with a function whose ARN is unknown during preview and comes from no aws\.lambda\.Function of this stack/);
+    });
+
+    it("fails a keyring with neither a value nor a rotation in the stack, and names rotation as the preferred fix", () => {
+      const { p, keyring } = rotated("update");
+      p.remove(keyring.rotation);
+      assertViolatesOnly(evaluate(p), POLICY, /no SecretVersion and no rotation function in this stack.*Fix: leave the keyring's value to a rotation function of this stack.*the preferred pattern; or generate the key/);
+    });
+  });
+
+  describe(IN_STATE, () => {
+    inBothModes((mode) => {
+      it(`advises, once per generated key, that everyone who can decrypt the state can read a key generated in it (${mode})`, () => {
+        const { p, keyring } = withKeyring(mode);
+        const violations = evaluatePack(p);
+        assert.deepEqual(
+          violations.map((violation) => [violation.policy, violation.level, violation.urn]),
+          [[IN_STATE, "advisory", keyring.random]],
+        );
+        assert.match(violations[0].message, /RandomBytes 'keyring-k1' generates a URL-signing key in Pulumi state: everyone who can decrypt the stack's state can read it \(the deploy and preview roles, any administrator with the stack's passphrase or secrets-provider key\)/);
+        assert.match(violations[0].message, /Fix: leave the keyring's value to a rotation function of this stack/);
+      });
+    });
+
+    it("says nothing about a random resource that holds no signing key", () => {
+      const p = new ProgramBuilder("update");
+      p.add(RANDOM_KEY_SOURCES[0], "bucket-suffix", { length: 4 });
+      assert.deepEqual(evaluatePack(p), []);
+    });
+  });
 });
 
 describe(`${POLICY} messages, exactly`, () => {
   const GENERATE = "Fix: generate the key in this stack with random.RandomBytes (length >= 32) and build the value from its output";
+  const ROTATION =
+    "leave the keyring's value to a rotation function of this stack (an aws.secretsmanager.SecretRotation whose rotationLambdaArn is an aws.lambda.Function of this stack), which generates every key inside AWS: the preferred pattern";
   const FIX = `${GENERATE}.`;
   const LEAK_FIX = "Fix: pass the keyring's ARN and read the key at run time (the image Lambda) or from the KeyValueStore (the edge function).";
   const OUTPUT_FIX = "Fix: export the keyring's ARN, never its value.";
@@ -266,20 +335,37 @@ describe(`${POLICY} messages, exactly`, () => {
     ]);
   });
 
+  it("names a rotation by a function of no resource of the stack, known or unknown, and accepts one of the stack's by ARN or name", () => {
+    const fn = stackResource(LAMBDA.function, "key-rotation", { name: "key-rotation-fn", arn: "arn:aws:lambda:eu-west-1:111122223333:function:key-rotation-fn" });
+    const rotation = (rotationLambdaArn: unknown, from: StackResource[] = []) =>
+      stackResource(SECRETS_MANAGER.secretRotation, "keyring-rotation", { secretId: "arn:keyring", rotationLambdaArn }, {
+        propertyDependencies: { secretId: [secret.urn], rotationLambdaArn: from.map((source) => source.urn) },
+      });
+    assert.deepEqual(check([secret, fn, rotation(UNKNOWN, [fn])]), []);
+    assert.deepEqual(check([secret, fn, rotation(fn.inputs.arn)]), []);
+    assert.deepEqual(check([secret, fn, rotation("key-rotation-fn")]), []);
+    assert.deepEqual(check([secret, fn, rotation("arn:aws:lambda:eu-west-1:999988887777:function:shared")]), [
+      "SecretRotation 'keyring-rotation' rotates keyring Secret 'keyring' with 'arn:aws:lambda:eu-west-1:999988887777:function:shared', which is no aws.lambda.Function of this stack, so its keys are generated, and may be shared, outside this stack. Fix: rotate it with a function of this stack (rotationLambdaArn: fn.arn).",
+    ]);
+    assert.deepEqual(check([secret, fn, rotation(UNKNOWN)]), [
+      "SecretRotation 'keyring-rotation' rotates keyring Secret 'keyring' with a function whose ARN is unknown during preview and comes from no aws.lambda.Function of this stack, so its keys are generated, and may be shared, outside this stack. Fix: rotate it with a function of this stack (rotationLambdaArn: fn.arn).",
+    ]);
+  });
+
   it("says which SecretVersions it could not trace when a keyring has none of its own", () => {
     const untraced = stackResource(SECRETS_MANAGER.secretVersion, "unknown-secret", { secretId: UNKNOWN, secretString: "x" });
     const other = stackResource(SECRETS_MANAGER.secretVersion, "other-secret", { secretId: "arn:other", secretString: "x" });
     assert.deepEqual(check([secret, untraced, other]), [
-      `Secret 'keyring' is a URL-signing keyring with no SecretVersion in this stack (SecretVersion 'unknown-secret': secret unknown during preview and not traceable to a secret of this stack), so its value cannot be shown generated here. ${GENERATE} in an aws.secretsmanager.SecretVersion.`,
+      `Secret 'keyring' is a URL-signing keyring with no SecretVersion and no rotation function in this stack (SecretVersion 'unknown-secret': secret unknown during preview and not traceable to a secret of this stack), so its value cannot be shown generated here. Fix: ${ROTATION}; or ${GENERATE.slice("Fix: ".length)} in an aws.secretsmanager.SecretVersion.`,
     ]);
     const otherSecret = stackResource(SECRETS_MANAGER.secret, "other", { name: "app-settings" });
     const fromOtherSecret = stackResource(SECRETS_MANAGER.secretVersion, "other-version", { secretId: UNKNOWN, secretString: "x" }, { propertyDependencies: { secretId: [otherSecret.urn] } });
     const untraced2 = stackResource(SECRETS_MANAGER.secretVersion, "unknown-secret-2", { secretId: UNKNOWN, secretString: "x" });
     assert.deepEqual(check([secret, otherSecret, untraced, fromOtherSecret, untraced2]), [
-      `Secret 'keyring' is a URL-signing keyring with no SecretVersion in this stack (SecretVersion 'unknown-secret', SecretVersion 'unknown-secret-2': secret unknown during preview and not traceable to a secret of this stack), so its value cannot be shown generated here. ${GENERATE} in an aws.secretsmanager.SecretVersion.`,
+      `Secret 'keyring' is a URL-signing keyring with no SecretVersion and no rotation function in this stack (SecretVersion 'unknown-secret', SecretVersion 'unknown-secret-2': secret unknown during preview and not traceable to a secret of this stack), so its value cannot be shown generated here. Fix: ${ROTATION}; or ${GENERATE.slice("Fix: ".length)} in an aws.secretsmanager.SecretVersion.`,
     ]);
     assert.deepEqual(check([secret, other]), [
-      `Secret 'keyring' is a URL-signing keyring with no SecretVersion in this stack, so its value cannot be shown generated here. ${GENERATE} in an aws.secretsmanager.SecretVersion.`,
+      `Secret 'keyring' is a URL-signing keyring with no SecretVersion and no rotation function in this stack, so its value cannot be shown generated here. Fix: ${ROTATION}; or ${GENERATE.slice("Fix: ".length)} in an aws.secretsmanager.SecretVersion.`,
     ]);
   });
 

@@ -83,6 +83,40 @@ export function addKeyring(p: ProgramBuilder, keyText = KEY_TEXT): Keyring {
   return { random, secret, version, entry };
 }
 
+export interface RotatedKeyring {
+  secret: string;
+  store: string;
+  rotation: string;
+}
+
+/**
+ * The preferred keyring: a tagged, stack-named secret with no value in the stack, rotated by a
+ * function of the stack (`rotationFunction`, e.g. from `addMonitoredFunction`), so no key is an input
+ * or output of any resource.
+ */
+export function addRotatedKeyring(p: ProgramBuilder, rotationFunction: string): RotatedKeyring {
+  const store = p.add(CLOUDFRONT.keyValueStore, "edge-keys", { comment: "URL-signing keys for the edge" });
+  const secret = p.add(
+    SECRETS_MANAGER.secret,
+    "keyring",
+    { name: `rendorix/${p.stack}/url-signing-keyring`, tags: { "rendorix:purpose": "url-signing-keyring", "rendorix:key-value-store": p.computed(`arn:aws:cloudfront::${ACCOUNT}:key-value-store/abc`) } },
+    { from: { tags: [store] } },
+  );
+  const secretArn = `arn:aws:secretsmanager:${STACK_REGION}:${ACCOUNT}:secret:rendorix/${p.stack}/url-signing-keyring-AbCdEf`;
+  const rotation = p.add(
+    SECRETS_MANAGER.secretRotation,
+    "keyring-rotation",
+    {
+      secretId: p.computed(secretArn),
+      rotationLambdaArn: p.computed(`arn:aws:lambda:${STACK_REGION}:${ACCOUNT}:function:key-rotation-5d2e8b0`),
+      rotationRules: { automaticallyAfterDays: 30 },
+      rotateImmediately: true,
+    },
+    { from: { secretId: [secret], rotationLambdaArn: [rotationFunction] } },
+  );
+  return { secret, store, rotation };
+}
+
 export interface AlertTopic {
   topic: string;
   arn: string;
@@ -204,7 +238,8 @@ export function addMonitoredDistribution(p: ProgramBuilder, fn: string, topic: A
 export function addCompliantService(p: ProgramBuilder): {
   originals: PrivateBucket;
   logs: PrivateBucket;
-  keyring: Keyring;
+  keyring: RotatedKeyring;
+  keyRotation: MonitoredFunction;
   image: MonitoredFunction;
   edge: MonitoredDistribution;
   alerts: AlertTopic;
@@ -212,8 +247,9 @@ export function addCompliantService(p: ProgramBuilder): {
 } {
   const originals = addPrivateBucket(p, "originals");
   const logs = addPrivateBucket(p, "logs");
-  const keyring = addKeyring(p);
   const alerts = addAlertTopic(p, "alerts");
+  const keyRotation = addMonitoredFunction(p, "key-rotation", alerts);
+  const keyring = addRotatedKeyring(p, keyRotation.fn);
   const edgeAlerts = addAlertTopic(p, "edge-alerts", "us-east-1");
   const keyringArn = `arn:aws:secretsmanager:${STACK_REGION}:${ACCOUNT}:secret:rendorix/${p.stack}/url-signing-keyring-AbCdEf`;
   const image = addMonitoredFunction(p, "image", alerts, { KEYRING_SECRET_ARN: p.computed(keyringArn), ORIGINALS_BUCKET: p.computed("originals-7f3a9c1") }, [
@@ -223,5 +259,5 @@ export function addCompliantService(p: ProgramBuilder): {
   const edge = addMonitoredDistribution(p, image.fn, edgeAlerts);
   p.output("keyringSecretArn", p.computed(keyringArn), [keyring.secret]);
   p.output("distributionId", p.computed("E2QWRUHAPOMQZL"), [edge.distribution]);
-  return { originals, logs, keyring, image, edge, alerts, edgeAlerts };
+  return { originals, logs, keyring, keyRotation, image, edge, alerts, edgeAlerts };
 }

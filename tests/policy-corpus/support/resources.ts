@@ -153,3 +153,13 @@ export function signingKeyring(name: string, secretName: string, secretString: p
   new aws.secretsmanager.SecretVersion(`${name}-version`, { secretId: secret.id, secretString });
   return secret;
 }
+
+/**
+ * A keyring secret created without a value and rotated by `rotationLambdaArn` every 30 days, the
+ * first time at once: Secrets Manager's rotation by a Lambda function for secrets of type "other".
+ */
+export function rotatedKeyring(name: string, secretName: string, rotationLambdaArn: pulumi.Input<string>, dependsOn: pulumi.Resource[] = []): aws.secretsmanager.Secret {
+  const secret = new aws.secretsmanager.Secret(name, { name: secretName, tags: { "rendorix:purpose": "url-signing-keyring" } });
+  new aws.secretsmanager.SecretRotation(`${name}-rotation`, { secretId: secret.id, rotationLambdaArn, rotationRules: { automaticallyAfterDays: 30 } }, { dependsOn });
+  return secret;
+}
