@@ -5,6 +5,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { ImageEdge } from "./components/image-edge";
+import { KEY_ROTATION_TIMEOUT_SECONDS } from "./components/key-rotation";
 import { LambdaCanary } from "./components/lambda-canary";
 import { ServiceAlarms } from "./components/service-alarms";
 import { ownershipTags, permissionsBoundaryArn } from "./deploy/ownership";
@@ -20,7 +21,8 @@ const permissionsBoundary = pulumi
   .apply(([partition, accountId]) => permissionsBoundaryArn(partition, accountId, pulumi.getStack()));
 
 const edge = new ImageEdge("rendorix", {
-  signingKeys: settings.signingKeys,
+  // No signingKeys: keys are generated and rotated inside AWS, so neither state nor preview holds one.
+  keyRotationDays: settings.keyRotationDays,
   // The name `npm run keys` and the runbooks look the keyring up by, kept from before component names
   // carried the edge's name, so deployed stacks keep their keyring secret.
   keyringSecretName: keyringSecretName(pulumi.getProject(), pulumi.getStack()),
@@ -49,6 +51,17 @@ const alarms = new ServiceAlarms("rendorix", {
       reservedConcurrency: edge.reservedConcurrency,
       emitsRequestMetrics: true,
     },
+    ...(edge.keyRotationFunctionName
+      ? [
+          {
+            name: "key-rotation",
+            functionName: edge.keyRotationFunctionName,
+            timeoutSeconds: KEY_ROTATION_TIMEOUT_SECONDS,
+            // A failed rotation leaves the current key signing: it pages, but is no reason to roll back an image deployment.
+            rollbackTrigger: false,
+          },
+        ]
+      : []),
   ],
   distributions: [{ name: "edge", distributionId: edge.distributionId }],
   edgeFunctions: [{ name: "viewer-request", functionName: edge.edgeFunctionName }],

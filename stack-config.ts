@@ -5,7 +5,7 @@
  */
 import { RunError } from "@pulumi/pulumi";
 import { type AlarmThresholds, DEFAULT_ALARM_THRESHOLDS, SHARE_THRESHOLDS } from "./components/service-alarms";
-import { KEY_ID_PATTERN } from "./core/contract";
+import { DEFAULT_KEY_ROTATION_DAYS, KEY_ROTATION_DAYS_RANGE } from "./components/key-rotation";
 import { type Preset, parsePresets } from "./core/presets";
 import { parseDuration } from "./core/durations";
 
@@ -19,7 +19,8 @@ const HOSTNAME = /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,6
 const HOSTED_ZONE_ID = /^Z[A-Z0-9]{1,31}$/;
 
 export interface StackConfig {
-  signingKeys: string[];
+  /** Days between rotations of the URL-signing key, which is generated inside AWS. */
+  keyRotationDays: number;
   domain?: { name: string; hostedZoneId: string };
   alarmEmails: string[];
   memoryMb: number;
@@ -135,13 +136,17 @@ function readMaxUrlLifetime(reader: ConfigReader): number {
 /** Reads and validates the whole stack configuration. */
 export function readStackConfig(get: ConfigSource): StackConfig {
   const reader = new ConfigReader(get);
-  const signingKeys = reader.stringList("signingKeys", KEY_ID_PATTERN, `key ids matching ${KEY_ID_PATTERN.source}, the first one active`);
-  if (!signingKeys) return reader.fail("signingKeys", 'is required: a list of key ids such as ["k1"]');
-  if (new Set(signingKeys).size !== signingKeys.length) reader.fail("signingKeys", "lists a key id twice");
+  if (get("signingKeys") !== undefined) {
+    reader.fail(
+      "signingKeys",
+      "is no longer read: signing keys are generated and rotated inside AWS (rendorix:keyRotationDays). " +
+        "Move the stack over as docs/runbooks/signing-keys.md, Migration, says (its in-state keys stay valid until they age out), then remove this key",
+    );
+  }
   const alarmEmails = reader.stringList("alarmEmails", EMAIL, "e-mail addresses that receive alarms");
   if (!alarmEmails) return reader.fail("alarmEmails", "is required: someone must receive the alarms");
   return {
-    signingKeys,
+    keyRotationDays: reader.wholeNumber("keyRotationDays", KEY_ROTATION_DAYS_RANGE.min, KEY_ROTATION_DAYS_RANGE.max) ?? DEFAULT_KEY_ROTATION_DAYS,
     domain: readDomain(reader),
     alarmEmails,
     memoryMb: reader.wholeNumber("memoryMb", 128, 10240) ?? 1536,

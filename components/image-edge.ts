@@ -8,10 +8,12 @@ import { type EdgeScope, US_EAST_1 } from "./edge-scope";
 import { createDistribution, createEdgeFunction, deliverAccessLogs, type DistributionChildren } from "./image-distribution";
 import { checkInvokeMode, createImageFunction, defaultImageFunctionCode, type ImageFunctionChildren } from "./image-function";
 import { PrivateBucket, type PrivateBucketArgs, privateBucketTransforms } from "./private-bucket";
-import { createSigningKeyring, type SigningKeyringChildren } from "./signing-keyring";
+import { checkKeyRotationDays, DEFAULT_KEY_ROTATION_DAYS, defaultKeyRotationFunctionCode } from "./key-rotation";
+import { createSigningKeyring, type SigningKeyringChildren, type SigningKeyringOptions } from "./signing-keyring";
 import { ChildFactory, type Transforms } from "./transform";
 
 export { defaultImageFunctionCode, IMAGE_FUNCTION_MALLOC_ARENA_MAX, IMAGE_FUNCTION_ZIP } from "./image-function";
+export { defaultKeyRotationFunctionCode, KEY_ROTATION_FUNCTION_ZIP, KEY_ROTATION_TIMEOUT_SECONDS } from "./key-rotation";
 
 /**
  * The resource arguments each child of an `ImageEdge` is built from, by role: the buckets', and those
@@ -47,6 +49,10 @@ export interface ImageEdgeNodes {
   imageFunctionLogs: aws.cloudwatch.LogGroup;
   edgeFunction: aws.cloudfront.Function;
   distribution: aws.cloudfront.Distribution;
+  /** Present when keys are rotation-managed (no `signingKeys`). */
+  keyRotationFunction?: aws.lambda.Function;
+  /** Present when keys are rotation-managed (no `signingKeys`). */
+  keyRotation?: aws.secretsmanager.SecretRotation;
   /** Present with `domain`. */
   certificate?: aws.acm.Certificate;
 }
@@ -85,12 +91,30 @@ export type PriceClass = (typeof PriceClass)[keyof typeof PriceClass];
  */
 export interface ImageEdgeSettings {
   /**
-   * Key ids of the URL-signing keyring; the first signs new URLs. Each id gets 32 random bytes
-   * generated in this stack. Rotate by adding an id in front; remove the old one once the longest
-   * URL lifetime has passed.
+   * Key ids of a keyring generated in Pulumi state, the first one signing new URLs: 32 random bytes
+   * per id, so every key is readable by everyone who can decrypt the stack's state. Leave it unset
+   * for keys that are generated and rotated inside AWS by a rotation function (the recommended way,
+   * see `keyRotationDays`). With ids: rotate by adding an id in front; remove the old one once the
+   * longest URL lifetime has passed.
+   * @default none: keys generated and rotated inside AWS, never in state
    * @example ["k2", "k1"]
    */
-  signingKeys: string[];
+  signingKeys?: string[];
+  /**
+   * Days between two rotations of the signing key, when keys are rotation-managed (no `signingKeys`).
+   * A rotation Lambda generates the new key inside AWS, copies it to the KeyValueStore before it signs
+   * anything, and drops keys whose URLs can no longer be valid. The first rotation runs on creation,
+   * and a change of the period starts one too. From 1 to 1000 (Secrets Manager's range).
+   * @default 30
+   * @example 7
+   */
+  keyRotationDays?: number;
+  /**
+   * Code of the key-rotation Lambda, for a build of your own: `index.js` exporting `handler`.
+   * @default the bundle shipped in the package (`dist/key-rotation-fn.zip`, written by `npm run build`)
+   * @example new pulumi.asset.FileArchive("./build/key-rotation-fn.zip")
+   */
+  keyRotationFunctionCode?: pulumi.Input<pulumi.asset.Archive>;
   /**
    * Name of the keyring secret; it must contain the stack name so stacks never share a keyring.
    * @default `${project}/${stack}/${name}/url-signing-keyring`
@@ -205,7 +229,8 @@ export interface ImageEdgeSettings {
    */
   gradualRollout?: boolean;
   /**
-   * Permissions boundary of the image Lambda's role, when the account requires one on new roles.
+   * Permissions boundary of the Lambda roles (the image function's and the key rotation's), when the
+   * account requires one on new roles.
    * @default none
    */
   permissionsBoundary?: pulumi.Input<string>;
@@ -228,14 +253,14 @@ export interface ImageEdgeArgs extends ImageEdgeSettings {
 export const IMAGE_EDGE_TYPE = "rendorix:index:ImageEdge";
 
 /**
- * A signed-URL image CDN: private buckets, an in-stack keyring, the image Lambda behind a Function
- * URL that only CloudFront can call, a viewer-request function that checks every signature, and
- * optional DNS and TLS.
+ * A signed-URL image CDN: private buckets, a keyring whose keys are generated and rotated inside AWS,
+ * the image Lambda behind a Function URL that only CloudFront can call, a viewer-request function
+ * that checks every signature, and optional DNS and TLS.
  *
  * @example
  * ```ts
  * const edge = new ImageEdge("images", {
- *   signingKeys: ["k1"],
+ *   keyRotationDays: 30,
  *   domain: { name: "img.example.com", hostedZoneId: zone.zoneId },
  * });
  * export const baseUrl = edge.baseUrl;
@@ -264,6 +289,8 @@ export class ImageEdge extends pulumi.ComponentResource {
   public readonly functionVersion: pulumi.Output<string>;
   /** Name of the viewer-request CloudFront Function. */
   public readonly edgeFunctionName: pulumi.Output<string>;
+  /** Name of the key-rotation Lambda, for its alarms; absent when keys are generated in state (`signingKeys`). */
+  public readonly keyRotationFunctionName: pulumi.Output<string> | undefined;
   /** Timeout of the image Lambda in seconds, for alarms that compare its duration to it. */
   public readonly timeoutSeconds: number;
   /** Reserved concurrency of the image Lambda, when set. */
@@ -290,7 +317,7 @@ export class ImageEdge extends pulumi.ComponentResource {
     const ownOriginals = args.originalsBucket ? undefined : this.createOriginalsBucket(name, args, scope);
     const originals = args.originalsBucket ?? { name: ownOriginals!.name, arn: ownOriginals!.arn };
     const logsBucket = this.createLogsBucket(name, args, scope);
-    const keyring = createSigningKeyring(scope, { signingKeys: args.signingKeys, secretName: args.keyringSecretName, kmsKeyArn: args.kmsKeyArn });
+    const keyring = createSigningKeyring(scope, { ...keyringOptions(args, maxUrlLifetimeSeconds), secretName: args.keyringSecretName, kmsKeyArn: args.kmsKeyArn });
     const imageFunction = createImageFunction(scope, {
       ...args,
       code: args.imageFunctionCode ?? defaultImageFunctionCode(),
@@ -325,6 +352,7 @@ export class ImageEdge extends pulumi.ComponentResource {
     this.functionAliasArn = imageFunction.alias.arn;
     this.functionVersion = imageFunction.fn.version;
     this.edgeFunctionName = edgeFunction.name;
+    this.keyRotationFunctionName = keyring.rotation?.fn.name;
     this.nodes = {
       originalsBucket: ownOriginals?.bucket,
       logsBucket: logsBucket.bucket,
@@ -337,6 +365,8 @@ export class ImageEdge extends pulumi.ComponentResource {
       imageFunctionLogs: imageFunction.logs,
       edgeFunction,
       distribution,
+      keyRotationFunction: keyring.rotation?.fn,
+      keyRotation: keyring.rotation?.rotation,
       certificate: certificate?.certificate,
     };
     this.registerOutputs({
@@ -349,6 +379,7 @@ export class ImageEdge extends pulumi.ComponentResource {
       functionName: this.functionName,
       functionAliasArn: this.functionAliasArn,
       functionVersion: this.functionVersion,
+      keyRotationFunctionName: this.keyRotationFunctionName,
     });
   }
 
@@ -397,4 +428,23 @@ export class ImageEdge extends pulumi.ComponentResource {
       ],
     });
   }
+}
+
+/** Keys generated in state with `signingKeys`, else rotated inside AWS on `keyRotationDays`' schedule. */
+function keyringOptions(args: ImageEdgeArgs, maxUrlLifetimeSeconds: number): SigningKeyringOptions {
+  if (args.signingKeys) {
+    if (args.keyRotationDays !== undefined) {
+      throw new Error("keyRotationDays applies to rotation-managed keys only: leave signingKeys unset to have keys generated and rotated inside AWS, or drop keyRotationDays.");
+    }
+    return { signingKeys: args.signingKeys };
+  }
+  return {
+    rotation: {
+      rotationDays: checkKeyRotationDays(args.keyRotationDays ?? DEFAULT_KEY_ROTATION_DAYS),
+      code: args.keyRotationFunctionCode ?? defaultKeyRotationFunctionCode(),
+      maxUrlLifetimeSeconds,
+      permissionsBoundary: args.permissionsBoundary,
+      logRetentionDays: args.logRetentionDays,
+    },
+  };
 }

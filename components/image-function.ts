@@ -1,13 +1,12 @@
-import { existsSync } from "node:fs";
 import { join } from "node:path";
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import type { Preset } from "../core/presets";
 import { INVOKE_MODES, type InvokeMode } from "../image-fn/response-stream";
 import type { EdgeScope } from "./edge-scope";
-import { packageRoot } from "./package-root";
-import { stackScopedName } from "./physical-name";
-import { policyDocument, serviceTrustPolicy } from "./policy-documents";
+import { shippedArchive } from "./package-root";
+import { functionLogGroupArgs, functionRoleArgs, logGroupArn } from "./function-basics";
+import { policyDocument } from "./policy-documents";
 
 /** Where `npm run build` writes the zipped image Lambda bundle, relative to the package root; the package ships it. */
 export const IMAGE_FUNCTION_ZIP = join("dist", "image-fn.zip");
@@ -53,10 +52,8 @@ export interface ImageFunction {
 }
 
 /** The bundle the package ships (`root` is the package's folder). */
-export function defaultImageFunctionCode(root: string = packageRoot()): pulumi.asset.FileArchive {
-  const zip = join(root, IMAGE_FUNCTION_ZIP);
-  if (!existsSync(zip)) throw new Error(`The image Lambda bundle ${zip} is missing: run \`npm run build\` first.`);
-  return new pulumi.asset.FileArchive(zip);
+export function defaultImageFunctionCode(root?: string): pulumi.asset.FileArchive {
+  return shippedArchive(IMAGE_FUNCTION_ZIP, "image Lambda", root);
 }
 
 export function checkInvokeMode(mode: string): InvokeMode {
@@ -67,22 +64,14 @@ export function checkInvokeMode(mode: string): InvokeMode {
 /** The image Lambda with its log group, a role that reads the originals and the keyring, its alias and Function URL. */
 export function createImageFunction(scope: EdgeScope<ImageFunctionChildren>, options: ImageFunctionOptions): ImageFunction {
   const { children, tags } = scope;
-  const logs = children.create(aws.cloudwatch.LogGroup, "imageFunctionLogs", {
-    name: `/${stackScopedName(children.name("imageFunction"), "/")}`,
-    retentionInDays: options.logRetentionDays ?? 30,
-    tags,
-  });
-  const role = children.create(aws.iam.Role, "imageFunctionRole", {
-    assumeRolePolicy: serviceTrustPolicy("lambda.amazonaws.com"),
-    permissionsBoundary: options.permissionsBoundary,
-    tags,
-  });
+  const logs = children.create(aws.cloudwatch.LogGroup, "imageFunctionLogs", functionLogGroupArgs(children.name("imageFunction"), options.logRetentionDays, tags));
+  const role = children.create(aws.iam.Role, "imageFunctionRole", functionRoleArgs(options.permissionsBoundary, tags));
   children.create(aws.iam.RolePolicy, "imageFunctionPolicy", {
     role: role.id,
     policy: imageFunctionPolicy(
       options.originals.arn,
       options.keyring.arnPattern,
-      pulumi.interpolate`arn:${scope.partition}:logs:${scope.region}:${scope.accountId}:log-group:${logs.name}`,
+      logGroupArn(scope, logs),
       options.kmsKeyArn,
     ),
   });

@@ -82,6 +82,12 @@ export interface AlarmedLambda {
    * @default false
    */
   emitsRequestMetrics?: boolean;
+  /**
+   * Whether its alarms are among `regionalAlarmNames`, the alarms a gradual rollout rolls back on.
+   * Turn it off for a function that serves no traffic of the rolled-out one (a scheduled job).
+   * @default true
+   */
+  rollbackTrigger?: boolean;
 }
 
 /** A CloudFront distribution to alarm on. */
@@ -255,7 +261,7 @@ export class ServiceAlarms extends pulumi.ComponentResource {
   public readonly dashboardName: pulumi.Output<string>;
   /** Link to the dashboard in the CloudWatch console. */
   public readonly dashboardUrl: pulumi.Output<string>;
-  /** Names of the alarms beside the functions: the rollback triggers of a gradual rollout. */
+  /** Names of the alarms beside the functions (those of `rollbackTrigger` functions): the rollback triggers of a gradual rollout. */
   public readonly regionalAlarmNames: pulumi.Output<string>[];
   /** The child resources themselves, for what the arguments do not cover. */
   public readonly nodes: ServiceAlarmsNodes;
@@ -275,7 +281,14 @@ export class ServiceAlarms extends pulumi.ComponentResource {
 
     const regional = lambdas.length > 0 ? this.alarmGroup("regional", args.region, args) : undefined;
     const global = distributions.length + edgeFunctions.length > 0 ? this.alarmGroup("global", CLOUDFRONT_METRICS_REGION, args) : undefined;
-    if (regional) for (const lambda of lambdas) this.createAlarms(regional, lambdaAlarms(lambda, thresholds));
+    const rollbackAlarms: aws.cloudwatch.MetricAlarm[] = [];
+    if (regional) {
+      for (const lambda of lambdas) {
+        const before = regional.alarms.length;
+        this.createAlarms(regional, lambdaAlarms(lambda, thresholds));
+        if (lambda.rollbackTrigger ?? true) rollbackAlarms.push(...regional.alarms.slice(before));
+      }
+    }
     if (global) {
       for (const distribution of distributions) {
         this.createAlarms(global, distributionAlarms(distribution, thresholds), this.subscribeToAdditionalMetrics(distribution));
@@ -292,7 +305,7 @@ export class ServiceAlarms extends pulumi.ComponentResource {
       region: args.region,
     });
 
-    this.regionalAlarmNames = regional?.alarms.map((alarm) => alarm.name) ?? [];
+    this.regionalAlarmNames = rollbackAlarms.map((alarm) => alarm.name);
     this.regionalTopicArn = regional?.topicArn;
     this.globalTopicArn = global?.topicArn;
     this.dashboardName = dashboard.dashboardName;

@@ -13,6 +13,9 @@ export const KEYRING_TAG = "rendorix:purpose";
 /** Value of `KEYRING_TAG` on a URL-signing keyring secret. */
 export const KEYRING_PURPOSE = "url-signing-keyring";
 
+/** Tag on a rotation-managed keyring secret naming the ARN of its KeyValueStore, which the rotation function and `npm run keys` write to. */
+export const KEY_VALUE_STORE_TAG = "rendorix:key-value-store";
+
 /** Prefix of a key id in the CloudFront KeyValueStore copy of the keyring: key `k1` is stored as `kid:k1`. */
 export const KEY_VALUE_STORE_PREFIX = "kid:";
 

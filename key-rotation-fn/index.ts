@@ -1,13 +1,8 @@
 /** Lambda entry of the key-rotation function: Secrets Manager invokes it once per rotation step. */
 import { CloudFrontKeyValueStoreClient } from "@aws-sdk/client-cloudfront-keyvaluestore";
 import { SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
+import { ROTATION_ENV } from "./environment";
 import { type RotationEvent, rotateKeyring } from "./rotation";
-
-export const ROTATION_ENV = {
-  maxUrlLifetimeSeconds: "RENDORIX_MAX_URL_LIFETIME_SECONDS",
-  keyIdPrefix: "RENDORIX_KEY_ID_PREFIX",
-  propagationSeconds: "RENDORIX_EDGE_PROPAGATION_SECONDS",
-} as const;
 
 function wholeNumber(name: string): number {
   const value = Number(process.env[name]);

@@ -9,10 +9,8 @@ import {
   ResourceNotFoundException,
   type SecretsManagerClient,
 } from "@aws-sdk/client-secrets-manager";
+import { KEY_VALUE_STORE_TAG } from "../core/contract";
 import { type ManagedKeyring, parseManagedKeyring } from "./managed-keyring";
-
-/** Tag on the keyring secret naming its KeyValueStore's ARN, set by the program. */
-export const KEY_VALUE_STORE_TAG = "rendorix:key-value-store";
 
 /** The keyring secret's name in a stack; the stack name in it keeps stacks from sharing a keyring. */
 export function keyringSecretName(project: string, stack: string): string {

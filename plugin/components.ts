@@ -8,12 +8,14 @@
  * `plugin/schema.ts`, which Pulumi's schema reader takes these classes' arguments, outputs and
  * descriptions from, is written from this file and the components by `npm run plugin-schema`.
  */
+import { existsSync } from "node:fs";
 import { join } from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import * as edge from "../components/image-edge";
 import { packageRoot } from "../components/package-root";
 import * as alarms from "../components/service-alarms";
 import { bundleImageFunctionIfStale } from "../tools/bundle-image-fn";
+import { bundleKeyRotationFunction } from "../tools/bundle-key-rotation-fn";
 
 /**
  * Up to 0.2.0 the plugin built each component under a wrapper of the same type, so a stack deployed
@@ -39,11 +41,23 @@ function imageFunctionCode(): Promise<pulumi.asset.Archive> {
   return bundle;
 }
 
+let rotationBundle: Promise<pulumi.asset.Archive> | undefined;
+
+/** The key-rotation Lambda's code, for edges whose keys are rotation-managed, built once like the image Lambda's. */
+function keyRotationFunctionCode(): Promise<pulumi.asset.Archive> {
+  rotationBundle ??= (async () => {
+    const root = packageRoot();
+    if (!existsSync(join(root, edge.KEY_ROTATION_FUNCTION_ZIP))) await bundleKeyRotationFunction(join(root, "dist", "key-rotation-fn"));
+    return edge.defaultKeyRotationFunctionCode(root);
+  })();
+  return rotationBundle;
+}
+
 /**
- * A signed-URL image CDN: private buckets, an in-stack keyring, the image Lambda behind a Function
- * URL only CloudFront can call, a viewer-request function that checks every signature, and optional
- * DNS and TLS. Outside TypeScript there is no `transform` argument and no `nodes` output: the
- * children's names and ARNs are outputs instead.
+ * A signed-URL image CDN: private buckets, a keyring whose keys are generated and rotated inside AWS,
+ * the image Lambda behind a Function URL only CloudFront can call, a viewer-request function that
+ * checks every signature, and optional DNS and TLS. Outside TypeScript there is no `transform`
+ * argument and no `nodes` output: the children's names and ARNs are outputs instead.
  */
 export class ImageEdge extends edge.ImageEdge {
   /** ARN of the image Lambda (unqualified), for IAM policies and alarms of your own. */
@@ -72,7 +86,11 @@ export class ImageEdge extends edge.ImageEdge {
   public readonly certificateArn = this.nodes.certificate?.arn;
 
   constructor(name: string, args: edge.ImageEdgeSettings, opts?: pulumi.ComponentResourceOptions) {
-    super(name, { ...args, imageFunctionCode: args.imageFunctionCode ?? pulumi.output(imageFunctionCode()) }, formerlyWrapped(edge.IMAGE_EDGE_TYPE, name, opts));
+    const code = {
+      imageFunctionCode: args.imageFunctionCode ?? pulumi.output(imageFunctionCode()),
+      keyRotationFunctionCode: args.keyRotationFunctionCode ?? (args.signingKeys ? undefined : pulumi.output(keyRotationFunctionCode())),
+    };
+    super(name, { ...args, ...code }, formerlyWrapped(edge.IMAGE_EDGE_TYPE, name, opts));
     this.originalsBucketArn = pulumi.output(this.nodes.originalsBucket?.arn ?? args.originalsBucket!.arn);
   }
 }

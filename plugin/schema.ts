@@ -7,10 +7,10 @@ import type { ServiceAlarmsSettings } from "../components/service-alarms";
 import type * as hosted from "./components";
 
 /**
- * A signed-URL image CDN: private buckets, an in-stack keyring, the image Lambda behind a Function
- * URL only CloudFront can call, a viewer-request function that checks every signature, and optional
- * DNS and TLS. Outside TypeScript there is no `transform` argument and no `nodes` output: the
- * children's names and ARNs are outputs instead.
+ * A signed-URL image CDN: private buckets, a keyring whose keys are generated and rotated inside AWS,
+ * the image Lambda behind a Function URL only CloudFront can call, a viewer-request function that
+ * checks every signature, and optional DNS and TLS. Outside TypeScript there is no `transform`
+ * argument and no `nodes` output: the children's names and ARNs are outputs instead.
  */
 export declare class ImageEdge extends pulumi.ComponentResource {
   constructor(name: string, args: ImageEdgeSettings, opts?: pulumi.ComponentResourceOptions);
@@ -36,6 +36,8 @@ export declare class ImageEdge extends pulumi.ComponentResource {
   readonly functionVersion: hosted.ImageEdge["functionVersion"];
   /** Name of the viewer-request CloudFront Function. */
   readonly edgeFunctionName: hosted.ImageEdge["edgeFunctionName"];
+  /** Name of the key-rotation Lambda, for its alarms; absent when keys are generated in state (`signingKeys`). */
+  readonly keyRotationFunctionName: hosted.ImageEdge["keyRotationFunctionName"];
   /** Timeout of the image Lambda in seconds, for alarms that compare its duration to it. */
   readonly timeoutSeconds: hosted.ImageEdge["timeoutSeconds"];
   /** Reserved concurrency of the image Lambda, when set. */
@@ -82,7 +84,7 @@ export declare class ServiceAlarms extends pulumi.ComponentResource {
   readonly dashboardName: hosted.ServiceAlarms["dashboardName"];
   /** Link to the dashboard in the CloudWatch console. */
   readonly dashboardUrl: hosted.ServiceAlarms["dashboardUrl"];
-  /** Names of the alarms beside the functions: the rollback triggers of a gradual rollout. */
+  /** Names of the alarms beside the functions (those of `rollbackTrigger` functions): the rollback triggers of a gradual rollout. */
   readonly regionalAlarmNames: hosted.ServiceAlarms["regionalAlarmNames"];
   /** ARNs of every metric alarm, in the order the composite alarms watch them. */
   readonly alarmArns: hosted.ServiceAlarms["alarmArns"];

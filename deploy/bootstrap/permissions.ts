@@ -128,6 +128,8 @@ const taggedCloudFront = (scope: DeliveryScope) => [
 ];
 const certificates = (scope: DeliveryScope) => [arn("acm", scope, "certificate/*", "us-east-1")];
 const programRoles = (scope: DeliveryScope) => [`arn:aws:iam::${scope.accountId}:role/${PROGRAM_PREFIX}-*`];
+/** The key-rotation functions of the program (auto-named from `<edge>-key-rotation-function`). */
+const keyRotationFunctions = (scope: DeliveryScope) => arn("lambda", scope, `function:${PROGRAM_PREFIX}-*key-rotation-function-*`);
 const boundaryIs = (scope: DeliveryScope): Condition => ({ StringEquals: { "iam:PermissionsBoundary": scope.permissionsBoundaryArn } });
 
 const PROGRAM_GRANTS: Grant[] = [
@@ -165,8 +167,27 @@ const PROGRAM_GRANTS: Grant[] = [
       "secretsmanager:UntagResource",
       "secretsmanager:UpdateSecret",
       "secretsmanager:UpdateSecretVersionStage",
+      // Deleting the keyring's rotation schedule.
+      "secretsmanager:CancelRotateSecret",
     ],
     resources: (scope) => [arn("secretsmanager", scope, `secret:${PROGRAM_PREFIX}/${scope.environment}/*`)],
+  },
+  {
+    // The rotation schedule (aws.secretsmanager.SecretRotation): only with one of the program's functions.
+    // https://docs.aws.amazon.com/service-authorization/latest/reference/list_awssecretsmanager.html
+    sid: "RotateKeyring", area: "data",
+    read: [],
+    write: ["secretsmanager:RotateSecret"],
+    resources: (scope) => [arn("secretsmanager", scope, `secret:${PROGRAM_PREFIX}/${scope.environment}/*`)],
+    condition: (scope) => ({ ArnLike: { "secretsmanager:RotationLambdaARN": keyRotationFunctions(scope) } }),
+  },
+  {
+    // RotateSecret needs the caller to be allowed to invoke the rotation function too
+    // (https://docs.aws.amazon.com/secretsmanager/latest/apireference/API_RotateSecret.html).
+    sid: "InvokeKeyRotation", area: "compute",
+    read: [],
+    write: ["lambda:InvokeFunction"],
+    resources: (scope) => [keyRotationFunctions(scope)],
   },
   {
     sid: "ImageFunction", area: "compute",
@@ -191,12 +212,13 @@ const PROGRAM_GRANTS: Grant[] = [
     resources: (scope) => [arn("lambda", scope, `function:${PROGRAM_PREFIX}-*`)],
   },
   {
-    // The only resource policy the program writes on its function lets CloudFront invoke it.
-    sid: "ImageFunctionInvokers", area: "compute",
+    // The only resource policies the program writes on its functions: CloudFront invokes the image
+    // function, Secrets Manager the key-rotation function.
+    sid: "FunctionInvokers", area: "compute",
     read: [],
     write: ["lambda:AddPermission", "lambda:RemovePermission"],
     resources: (scope) => [arn("lambda", scope, `function:${PROGRAM_PREFIX}-*`)],
-    condition: () => ({ StringEquals: { "lambda:Principal": "cloudfront.amazonaws.com" } }),
+    condition: () => ({ StringEquals: { "lambda:Principal": ["cloudfront.amazonaws.com", "secretsmanager.amazonaws.com"] } }),
   },
   {
     // Every role the deploy role creates or changes carries the boundary, so no policy it writes
@@ -504,7 +526,8 @@ export function deployStatements(scope: DeliveryScope): PolicyStatement[] {
 
 /**
  * The permissions boundary of every role the program creates: at most what the image Lambda
- * (originals, its keyring, its logs, keys tagged as the stack's) and CodeDeploy's alias shifting
+ * (originals, its keyring, its logs, keys tagged as the stack's), the key-rotation Lambda (its
+ * keyring's four rotation calls, its KeyValueStore's data plane) and CodeDeploy's alias shifting
  * need, whatever policy the deploy role writes on the role.
  */
 export function boundaryStatements(scope: DeliveryScope): PolicyStatement[] {
@@ -513,6 +536,14 @@ export function boundaryStatements(scope: DeliveryScope): PolicyStatement[] {
     allow("ReadOriginals", ["s3:GetObject"], [`${programBuckets}/*`]),
     allow("ListOriginals", ["s3:ListBucket"], [programBuckets]),
     allow("ReadKeyring", ["secretsmanager:GetSecretValue"], [arn("secretsmanager", scope, `secret:${PROGRAM_PREFIX}/${scope.environment}/*`)]),
+    allow(
+      "RotateKeyring",
+      ["secretsmanager:DescribeSecret", "secretsmanager:PutSecretValue", "secretsmanager:UpdateSecretVersionStage"],
+      [arn("secretsmanager", scope, `secret:${PROGRAM_PREFIX}/${scope.environment}/*`)],
+    ),
+    // KeyValueStore ARNs carry an id, not a name, and the data plane takes no tag condition: the
+    // rotation role's own policy names its one store.
+    allow("WriteEdgeKeys", ["cloudfront-keyvaluestore:DescribeKeyValueStore", "cloudfront-keyvaluestore:ListKeys", "cloudfront-keyvaluestore:UpdateKeys"], [`arn:aws:cloudfront::${scope.accountId}:key-value-store/*`]),
     allow("WriteLogs", ["logs:CreateLogStream", "logs:PutLogEvents"], [arn("logs", scope, `log-group:/${PROGRAM_PREFIX}/${scope.environment}/*`)]),
     allow("DecryptWithStackKeys", ["kms:Decrypt"], [arn("kms", scope, "key/*")], owned(scope)),
     allow("ShiftAlias", ["lambda:GetAlias", "lambda:GetProvisionedConcurrencyConfig", "lambda:UpdateAlias"], [functions, `${functions}:*`]),

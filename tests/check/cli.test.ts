@@ -2,7 +2,7 @@ import { strict as assert } from "node:assert";
 import { execFile } from "node:child_process";
 import { join } from "node:path";
 import { promisify } from "node:util";
-import { ensureImageFunctionBundle, PROJECT_DIR } from "../support/program";
+import { ensureLambdaBundles, PROJECT_DIR } from "../support/program";
 
 async function check(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   try {
@@ -16,7 +16,7 @@ async function check(...args: string[]): Promise<{ code: number; stdout: string;
 
 describe("npm run check", function () {
   this.timeout(120_000);
-  before(ensureImageFunctionBundle);
+  before(ensureLambdaBundles);
 
   it("prints the resources of both modes and passes our dev stack", async () => {
     const result = await check("--stack", "dev");

@@ -1,7 +1,7 @@
 import { strict as assert } from "node:assert";
 import { join } from "node:path";
 import { runCheck } from "../../check/run";
-import { ensureImageFunctionBundle, PROJECT_DIR } from "../support/program";
+import { ensureLambdaBundles, PROJECT_DIR } from "../support/program";
 
 const FIXTURES = join(PROJECT_DIR, "tests/fixtures/programs");
 
@@ -34,7 +34,7 @@ function check(name: string) {
 
 describe("check on whole programs", function () {
   this.timeout(120_000);
-  before(ensureImageFunctionBundle);
+  before(ensureLambdaBundles);
 
   for (const [name, policy] of Object.entries(BAD_PROGRAMS)) {
     it(`rejects ${name} with ${policy}, in preview and in update`, async () => {

@@ -10,7 +10,7 @@ import type { CapturedProgram, CapturedResource } from "../../check/model";
 import { IMAGE_FUNCTION_ZIP, type ImageEdgeArgs, ImageEdge } from "../../components/image-edge";
 import { DEFAULT_PRESETS } from "../../core/presets";
 import { DEFAULT_MAX_URL_LIFETIME_SECONDS } from "../../core/url-signing";
-import { captureInline, dependsThrough, ensureImageFunctionBundle, resourcesOfType } from "../support/program";
+import { captureInline, dependsThrough, ensureLambdaBundles, resourcesOfType } from "../support/program";
 
 const KMS_KEY = "arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab";
 const BOUNDARY = "arn:aws:iam::123456789012:policy/team-boundary";
@@ -87,7 +87,7 @@ describe("ImageEdge, argument by argument", function () {
   let everything: CapturedProgram;
   let existingBucket: CapturedProgram;
   before(async () => {
-    await ensureImageFunctionBundle();
+    await ensureLambdaBundles();
     defaults = await edgeWith({});
     everything = await edgeWith(EVERYTHING);
     existingBucket = await edgeWith({ originalsBucket: { name: "team-photos", arn: "arn:aws:s3:::team-photos" }, timeoutSeconds: 90, maxSourcePixels: 30_000_000 });

@@ -4,6 +4,7 @@ import { readStackConfigFile } from "../../check/capture";
 import { evaluatePolicyPack } from "../../check/evaluate";
 import { MOCK_ACCOUNT_ID } from "../../check/mock-state";
 import type { CapturedProgram, CapturedResource } from "../../check/model";
+import { KEY_ROTATION_TIMEOUT_SECONDS } from "../../components/key-rotation";
 import { serverErrorMetric } from "../../image-fn/request-log";
 import { readStackConfig, type StackConfig } from "../../stack-config";
 import { captureStack, captureStacks, dependsThrough, onlyResourceOfType, PROJECT_DIR, resourcesOfType, type StackCaptures } from "../support/program";
@@ -45,7 +46,7 @@ function settingsOf(stack: string): StackConfig {
 }
 
 /** The metric alarms the program must have, by logical name, for a stack's settings and the names its resources got. */
-function expectedAlarms(settings: StackConfig, functionName: string, distributionId: string, edgeFunctionName: string): Record<string, PinnedAlarm> {
+function expectedAlarms(settings: StackConfig, functionName: string, distributionId: string, edgeFunctionName: string, keyRotationFunctionName: string): Record<string, PinnedAlarm> {
   const { alarms: t } = settings;
   const lambda = { namespace: "AWS/Lambda", region: STACK_REGION };
   const aliasServed = { FunctionName: functionName, Resource: `${functionName}:live` };
@@ -91,6 +92,21 @@ function expectedAlarms(settings: StackConfig, functionName: string, distributio
       threshold: t.lambdaErrors,
       comparisonOperator: "GreaterThanOrEqualToThreshold",
       treatMissingData: "notBreaching",
+    },
+    // The key-rotation function: errors (a failed rotation), throttles and a duration near its timeout.
+    "rendorix-lambda-errors-key-rotation": { ...lambda, ...fiveMinuteCount, metricName: "Errors", dimensions: { FunctionName: keyRotationFunctionName }, threshold: t.lambdaErrors },
+    "rendorix-lambda-throttles-key-rotation": { ...lambda, ...fiveMinuteCount, metricName: "Throttles", dimensions: { FunctionName: keyRotationFunctionName }, threshold: t.lambdaThrottles },
+    "rendorix-lambda-duration-key-rotation": {
+      ...lambda,
+      metricName: "Duration",
+      dimensions: { FunctionName: keyRotationFunctionName },
+      extendedStatistic: "p99",
+      period: 300,
+      evaluationPeriods: 3,
+      datapointsToAlarm: 2,
+      threshold: KEY_ROTATION_TIMEOUT_SECONDS * 1000 * t.durationShareOfTimeout,
+      comparisonOperator: "GreaterThanThreshold",
+      treatMissingData: "ignore",
     },
     "rendorix-distribution5xx-rate-edge": { ...distribution, ...fiveMinuteRate, metricName: "5xxErrorRate", threshold: t.cloudfront5xxRatePercent },
     "rendorix-distribution403-ceiling-edge": { ...distribution, ...fiveMinuteRate, metricName: "403ErrorRate", threshold: t.cloudfront403RateCeilingPercent },
@@ -169,7 +185,14 @@ describe("ServiceAlarms on the image edge", function () {
       };
 
       it("has exactly the expected alarms: namespace, metric, dimensions, statistic, period, threshold and region", () => {
-        const expected = expectedAlarms(settings, String(program().outputs.functionName), String(program().outputs.distributionId), edgeFunctionName());
+        const keyRotationFunction = named(program(), "aws:lambda/function:Function", "rendorix-key-rotation-function");
+        const expected = expectedAlarms(
+          settings,
+          String(program().outputs.functionName),
+          String(program().outputs.distributionId),
+          edgeFunctionName(),
+          String((keyRotationFunction.outputs as { name: string }).name),
+        );
         const actual = Object.fromEntries(metricAlarms().map((alarm) => [alarm.name, pinned(alarm)]));
         assert.deepEqual(actual, expected);
       });
@@ -300,14 +323,17 @@ describe("ServiceAlarms on the image edge", function () {
         const preview = captured[stack].preview;
         const source = (type: string, name?: string) =>
           resourcesOfType(preview, type).find((resource) => name === undefined || resource.name === name) as CapturedResource;
-        const fn = source("aws:lambda/function:Function");
+        const fn = source("aws:lambda/function:Function", "rendorix-image-function");
+        const keyRotation = source("aws:lambda/function:Function", "rendorix-key-rotation-function");
         const alias = source("aws:lambda/alias:Alias");
         const distribution = source("aws:cloudfront/distribution:Distribution");
         const edgeFunction = source("aws:cloudfront/function:Function");
         for (const alarm of resourcesOfType(preview, METRIC_ALARM)) {
           const dimensions = alarm.inputs.dimensions as Record<string, string> | undefined;
           const property = dimensions ? "dimensions" : "metricQueries";
-          if (alarm.name.includes("-image")) {
+          if (alarm.name.endsWith("-key-rotation")) {
+            assert.ok(dependsThrough(alarm, property, keyRotation), alarm.name);
+          } else if (alarm.name.includes("-image")) {
             assert.ok(dependsThrough(alarm, property, fn), alarm.name);
             if (dimensions?.Resource) assert.ok(dependsThrough(alarm, property, alias), alarm.name);
           } else if (alarm.name.includes("-viewer-request")) {

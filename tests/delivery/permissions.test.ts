@@ -55,7 +55,8 @@ function defaultKeyPolicy(accountId: string): Policy["policy"] {
   return { Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: { AWS: `arn:aws:iam::${accountId}:root` }, Action: "kms:*", Resource: "*" }] };
 }
 
-const document = (name: string, text: unknown): Policy => ({ name, policy: JSON.parse(String(text)) });
+/** A policy document as the program holds it: JSON text, or an object (whose unknown leaves the update fills in). */
+const document = (name: string, value: unknown): Policy => ({ name, policy: typeof value === "string" ? JSON.parse(value) : value });
 
 /** The policy documents of the bootstrap's roles, as rendered under mocks. */
 function rolesOf(bootstrap: CapturedProgram, accountId: string): Roles {
@@ -327,7 +328,7 @@ describe("delivery roles by IAM policy simulation", function () {
       it("the image Lambda's role reads its originals and its own keyring (and writes its logs), nothing else", async () => {
         const program = programs[stack]!;
         const graph = graphOf(program, accountId);
-        const fn = resourcesOfType(program, "aws:lambda/function:Function")[0];
+        const fn = resourcesOfType(program, "aws:lambda/function:Function").find((candidate) => candidate.name === "rendorix-image-function")!;
         const role = graph.source(fn, "role");
         const inline = resourcesOfType(program, "aws:iam/rolePolicy:RolePolicy").filter((policy) => dependsThrough(policy, "role", role));
         const identity = inline.map((policy) => document(policy.name, policy.inputs.policy));
@@ -357,6 +358,45 @@ describe("delivery roles by IAM policy simulation", function () {
           { action: "secretsmanager:GetSecretValue", resource: `arn:aws:secretsmanager:eu-west-1:${accountId}:secret:other-team/db-AbCdEf` },
           { action: "logs:PutLogEvents", resource: `arn:aws:logs:eu-west-1:${accountId}:log-group:/other-team/app:log-stream:x` },
           { action: "lambda:UpdateAlias", resource: `arn:aws:lambda:eu-west-1:${accountId}:function:${String(fn.inputs.name ?? graph.physicalName(fn))}` },
+          { action: "iam:PassRole", resource: principal },
+        ]) {
+          assert.notEqual(await may(call), "Allowed", `${call.action} on ${call.resource}`);
+        }
+      });
+
+      it("the key-rotation function's role rotates its own keyring and writes its own store and logs, nothing else", async () => {
+        const program = programs[stack]!;
+        const graph = graphOf(program, accountId);
+        const rotation = resourcesOfType(program, "aws:secretsmanager/secretRotation:SecretRotation")[0];
+        const fn = graph.source(rotation, "rotationLambdaArn");
+        const role = graph.source(fn, "role");
+        const inline = resourcesOfType(program, "aws:iam/rolePolicy:RolePolicy").filter((policy) => dependsThrough(policy, "role", role));
+        const identity = inline.map((policy) => document(policy.name, policy.inputs.policy));
+        const principal = `arn:aws:iam::${accountId}:role/${graph.physicalName(role)}`;
+        const secret = graph.source(rotation, "secretId");
+        const keyring = `arn:aws:secretsmanager:eu-west-1:${accountId}:secret:${String(secret.inputs.name)}-AbCdEf`;
+        const store = (resourcesOfType(program, "aws:cloudfront/keyValueStore:KeyValueStore")[0].outputs as { arn: string }).arn;
+        const logGroup = `arn:aws:logs:eu-west-1:${accountId}:log-group:${String(graph.source(fn, "loggingConfig").inputs.name)}`;
+        const may = (call: Call) => decide(identity, principal, accountId, call, roles[stack]!.boundary);
+        for (const call of [
+          ...["DescribeSecret", "GetSecretValue", "PutSecretValue", "UpdateSecretVersionStage"].map((name) => ({ action: `secretsmanager:${name}`, resource: keyring })),
+          ...["DescribeKeyValueStore", "ListKeys", "UpdateKeys"].map((name) => ({ action: `cloudfront-keyvaluestore:${name}`, resource: store })),
+          { action: "logs:PutLogEvents", resource: `${logGroup}:log-stream:2026/12/02` },
+        ]) {
+          assert.equal(await may(call), "Allowed", `${call.action} on ${call.resource}`);
+        }
+        const otherStack = stack === "dev" ? "prod" : "dev";
+        const otherStore = `arn:aws:cloudfront::${accountId}:key-value-store/0b0b0b0b-1111-2222-3333-444444444444`;
+        for (const call of [
+          { action: "secretsmanager:PutSecretValue", resource: keyring.replace(`rendorix/${stack}/`, `rendorix/${otherStack}/`) },
+          { action: "secretsmanager:GetSecretValue", resource: `arn:aws:secretsmanager:eu-west-1:${accountId}:secret:other-team/db-AbCdEf` },
+          { action: "secretsmanager:DeleteSecret", resource: keyring },
+          { action: "secretsmanager:RotateSecret", resource: keyring },
+          { action: "cloudfront-keyvaluestore:UpdateKeys", resource: otherStore },
+          { action: "cloudfront-keyvaluestore:PutKey", resource: store },
+          { action: "cloudfront:DeleteKeyValueStore", resource: store },
+          { action: "s3:GetObject", resource: `arn:aws:s3:::${graph.physicalName(resourcesOfType(program, "aws:s3/bucket:Bucket")[0])}/photos/cat.jpg` },
+          { action: "logs:PutLogEvents", resource: `arn:aws:logs:eu-west-1:${accountId}:log-group:/other-team/app:log-stream:x` },
           { action: "iam:PassRole", resource: principal },
         ]) {
           assert.notEqual(await may(call), "Allowed", `${call.action} on ${call.resource}`);

@@ -243,6 +243,23 @@ export const PROVIDER_CALLS: Record<string, ProviderCalls> = {
       delete: ["lambda:DeleteFunctionUrlConfig"],
     }),
   },
+  "aws:secretsmanager/secretRotation:SecretRotation": {
+    docs: [
+      `${TF}secretsmanager_secret_rotation`,
+      "https://docs.aws.amazon.com/secretsmanager/latest/apireference/API_RotateSecret.html",
+      "https://docs.aws.amazon.com/secretsmanager/latest/apireference/API_CancelRotateSecret.html",
+    ],
+    arns: (r, g) => ({ Secret: secretArn(g, g.source(r, "secretId")), function: functionArn(g, g.source(r, "rotationLambdaArn")) }),
+    owner: (r, g) => g.source(r, "secretId"),
+    context: (r, g) => ({ "secretsmanager:RotationLambdaARN": functionArn(g, g.source(r, "rotationLambdaArn")), "secretsmanager:RotateImmediately": String(r.inputs.rotateImmediately ?? true) }),
+    // RotateSecret also needs lambda:InvokeFunction on the rotation function (API_RotateSecret, "Required permissions").
+    calls: () => ({
+      create: ["secretsmanager:RotateSecret", "lambda:InvokeFunction", "secretsmanager:DescribeSecret"],
+      read: ["secretsmanager:DescribeSecret"],
+      update: ["secretsmanager:RotateSecret", "lambda:InvokeFunction"],
+      delete: ["secretsmanager:CancelRotateSecret"],
+    }),
+  },
   "aws:lambda/permission:Permission": {
     docs: [`${TF}lambda_permission`, "https://docs.aws.amazon.com/lambda/latest/api/API_AddPermission.html"],
     arns: (r, g) => ({ function: functionArn(g, g.source(r, "function")) }),

@@ -111,7 +111,7 @@ describe("the packed package in another team's project", function () {
 
   it("installs compiled code with declarations and the prebuilt Lambda and CloudFront Function code, and no build tool", () => {
     const installed = join(consumer, "node_modules/rendorix");
-    for (const file of ["lib/components/image-edge.js", "lib/components/image-edge.d.ts", "lib/core/sign-url.d.ts", "dist/image-fn.zip", "dist/edge-fn/viewer-request.js"]) {
+    for (const file of ["lib/components/image-edge.js", "lib/components/image-edge.d.ts", "lib/core/sign-url.d.ts", "dist/image-fn.zip", "dist/key-rotation-fn.zip", "dist/edge-fn/viewer-request.js"]) {
       assert.ok(existsSync(join(installed, file)), file);
     }
     for (const absent of ["node_modules/esbuild", "node_modules/typescript", "node_modules/sharp", "node_modules/rendorix/components"]) {

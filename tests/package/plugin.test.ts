@@ -134,7 +134,9 @@ describe("the plugin package, started as the Pulumi CLI starts it", function () 
 
   it("gives each argument the type other languages need", () => {
     const edge = schema.resources["rendorix:index:ImageEdge"].inputProperties;
-    assert.deepEqual({ ...edge.signingKeys, description: undefined }, { type: "array", items: { type: "string", plain: true }, plain: true, description: undefined });
+    assert.deepEqual({ ...edge.signingKeys, description: undefined }, { type: "array", items: { type: "string", plain: true }, plain: true, optional: true, description: undefined });
+    assert.deepEqual([edge.keyRotationDays.type, edge.keyRotationDays.plain], ["number", true]);
+    assert.equal(edge.keyRotationFunctionCode.$ref, "pulumi.json#/Archive");
     assert.equal(edge.presets.additionalProperties!.$ref, "#/types/rendorix:index:Preset");
     assert.equal(edge.imageFunctionCode.$ref, "pulumi.json#/Archive");
     assert.equal(edge.kmsKeyArn.type, "string");

@@ -2,16 +2,16 @@ import { strict as assert } from "node:assert";
 import { DEFAULT_ALARM_THRESHOLDS } from "../../components/service-alarms";
 import { readStackConfig } from "../../stack-config";
 
-const minimal = { signingKeys: '["k1"]', alarmEmails: '["oncall@example.com"]' };
+const minimal = { alarmEmails: '["oncall@example.com"]' };
 
 function read(values: Record<string, string>) {
   return readStackConfig((key) => values[key]);
 }
 
 describe("stack config", () => {
-  it("fills documented defaults around the two required keys", () => {
+  it("fills documented defaults around the one required key", () => {
     const config = read(minimal);
-    assert.deepEqual(config.signingKeys, ["k1"]);
+    assert.equal(config.keyRotationDays, 30);
     assert.equal(config.memoryMb, 1536);
     assert.equal(config.timeoutSeconds, 30);
     assert.equal(config.maxUrlLifetimeSeconds, 30 * 86400);
@@ -23,10 +23,11 @@ describe("stack config", () => {
   });
 
   const wrong: [string, Record<string, string>, RegExp][] = [
-    ["a missing keyring", { alarmEmails: minimal.alarmEmails }, /rendorix:signingKeys is required/],
-    ["a bad key id", { ...minimal, signingKeys: '["k 1"]' }, /rendorix:signingKeys must be a non-empty list of key ids matching/],
-    ["a repeated key id", { ...minimal, signingKeys: '["k1","k1"]' }, /rendorix:signingKeys lists a key id twice/],
-    ["no alarm recipients", { signingKeys: minimal.signingKeys }, /rendorix:alarmEmails is required/],
+    ["keys generated in state", { ...minimal, signingKeys: '["k1"]' }, /rendorix:signingKeys is no longer read: signing keys are generated and rotated inside AWS \(rendorix:keyRotationDays\).*docs\/runbooks\/signing-keys.md, Migration/],
+    ["a rotation period of zero", { ...minimal, keyRotationDays: "0" }, /rendorix:keyRotationDays must be a whole number from 1 to 1000, not "0"/],
+    ["a rotation period beyond Secrets Manager's", { ...minimal, keyRotationDays: "1001" }, /rendorix:keyRotationDays must be a whole number from 1 to 1000, not "1001"/],
+    ["a rotation period in weeks", { ...minimal, keyRotationDays: "4w" }, /rendorix:keyRotationDays must be a whole number from 1 to 1000, not "4w"/],
+    ["no alarm recipients", {}, /rendorix:alarmEmails is required/],
     ["a malformed e-mail", { ...minimal, alarmEmails: '["oncall"]' }, /rendorix:alarmEmails must be a non-empty list of e-mail addresses/],
     ["an unknown price class", { ...minimal, priceClass: "PriceClass_50" }, /rendorix:priceClass is "PriceClass_50"; accepted values: PriceClass_100, PriceClass_200, PriceClass_All/],
     ["a retention CloudWatch refuses", { ...minimal, logRetentionDays: "10" }, /rendorix:logRetentionDays is "10"; accepted values: 1, 3, 5, 7, 14, 30/],

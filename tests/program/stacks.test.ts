@@ -1,10 +1,10 @@
 import { strict as assert } from "node:assert";
-import type { CapturedProgram } from "../../check/model";
+import type { CapturedProgram, CapturedResource } from "../../check/model";
 import { UNKNOWN_VALUE } from "../../check/model";
 import { join } from "node:path";
 import { evaluatePolicyPack, loadPolicyPackConfig } from "../../check/evaluate";
 import { keyringSecretName } from "../../key-rotation-fn/keyring-secret";
-import { captureStacks, dependsThrough, onlyResourceOfType, PROJECT_DIR, resourcesOfType, type StackCaptures } from "../support/program";
+import { captureStack, captureStacks, dependsThrough, onlyResourceOfType, PROJECT_DIR, resourcesOfType, type StackCaptures } from "../support/program";
 
 const STACKS = ["dev", "prod"] as const;
 
@@ -22,6 +22,35 @@ function statements(policyJson: unknown): PolicyStatement[] {
 
 function asList(value: string | string[]): string[] {
   return Array.isArray(value) ? value : [value];
+}
+
+/** The child of the edge named `rendorix-<role>` (the image function and the key-rotation function share types). */
+function edgeChild(program: CapturedProgram, type: string, role: string): CapturedResource {
+  const found = resourcesOfType(program, type).filter((resource) => resource.name === `rendorix-${role}`);
+  if (found.length !== 1) throw new Error(`expected one ${type} named rendorix-${role}, found ${found.length}`);
+  return found[0];
+}
+
+const FUNCTION = "aws:lambda/function:Function";
+const ROLE_POLICY = "aws:iam/rolePolicy:RolePolicy";
+const LOG_GROUP = "aws:cloudwatch/logGroup:LogGroup";
+const PERMISSION = "aws:lambda/permission:Permission";
+
+/**
+ * Every 32-byte key written the ways url-signing-v1 and the mocks write one (padded base64, hex),
+ * found in the whole capture: each resource's inputs, state, secret paths and the stack's outputs.
+ * Only strings of exactly a 32-byte key's length are candidates, so base64 in general (a policy, an
+ * encoded configuration) does not count.
+ */
+function keysIn(program: CapturedProgram): string[] {
+  const text = JSON.stringify(program);
+  const shapes = [/(?<![A-Za-z0-9+/])[A-Za-z0-9+/]{43}=(?![A-Za-z0-9+/=])/g, /(?<![0-9a-fA-F])[0-9a-f]{64}(?![0-9a-fA-F])/g];
+  const candidates = shapes.flatMap((shape) => text.match(shape) ?? []);
+  return [...new Set(candidates.filter((candidate) => decodedLength(candidate) === 32))];
+}
+
+function decodedLength(candidate: string): number {
+  return Buffer.from(candidate, candidate.endsWith("=") ? "base64" : "hex").length;
 }
 
 describe("the program under mocks", function () {
@@ -66,7 +95,7 @@ describe("the program under mocks", function () {
       });
 
       it("serves the Lambda through a Function URL with AWS_IAM on the alias live, reachable only by this distribution", () => {
-        const fn = onlyResourceOfType(program(), "aws:lambda/function:Function");
+        const fn = edgeChild(program(), FUNCTION, "image-function");
         assert.deepEqual(fn.inputs.architectures, ["arm64"]);
         assert.equal(fn.inputs.publish, true);
         const alias = onlyResourceOfType(program(), "aws:lambda/alias:Alias");
@@ -79,7 +108,7 @@ describe("the program under mocks", function () {
         assert.equal(url.inputs.invokeMode, "RESPONSE_STREAM");
         assert.equal(fn.inputs.handler, "index.streamingHandler");
         const distribution = onlyResourceOfType(program(), "aws:cloudfront/distribution:Distribution");
-        const permissions = resourcesOfType(program(), "aws:lambda/permission:Permission");
+        const permissions = resourcesOfType(program(), PERMISSION).filter((permission) => permission.inputs.principal === "cloudfront.amazonaws.com");
         assert.deepEqual(permissions.map((permission) => permission.inputs.action).sort(), ["lambda:InvokeFunction", "lambda:InvokeFunctionUrl"]);
         for (const permission of permissions) {
           assert.equal(permission.inputs.principal, "cloudfront.amazonaws.com");
@@ -139,38 +168,65 @@ describe("the program under mocks", function () {
         assert.deepEqual(records.map((record) => record.inputs.type).sort(), ["A", "AAAA"]);
       });
 
-      it("generates one key per key id in the stack and copies it to the keyring secret and the KeyValueStore only", () => {
-        const keys = resourcesOfType(program(), "random:index/randomBytes:RandomBytes");
+      it("leaves every key to the stack's own rotation function: a secret without value, rotated on schedule and once at creation", () => {
+        for (const type of ["random:index/randomBytes:RandomBytes", "random:index/randomPassword:RandomPassword", "aws:secretsmanager/secretVersion:SecretVersion", "aws:cloudfront/keyvaluestoreKey:KeyvaluestoreKey", "aws:cloudfront/keyvaluestoreKeysExclusive:KeyvaluestoreKeysExclusive"]) {
+          assert.deepEqual(resourcesOfType(program(), type), [], type);
+        }
         const secret = onlyResourceOfType(program(), "aws:secretsmanager/secret:Secret");
-        assert.deepEqual(secret.inputs.tags, { service: "rendorix", environment: stack, "rendorix:purpose": "url-signing-keyring" });
-        const version = onlyResourceOfType(program(), "aws:secretsmanager/secretVersion:SecretVersion");
-        assert.ok(version.secretPaths.includes("secretString"));
-        for (const key of keys) assert.ok(dependsThrough(version, "secretString", key));
-        const entries = resourcesOfType(program(), "aws:cloudfront/keyvaluestoreKey:KeyvaluestoreKey");
-        assert.equal(entries.length, keys.length);
-        for (const entry of entries) assert.match(String(entry.inputs.key), /^kid:[A-Za-z0-9_-]+$/);
-        const keyring = JSON.parse(String(version.inputs.secretString));
-        assert.equal(Buffer.from(keyring.keys[keyring.active], "base64").length, 32);
+        const store = onlyResourceOfType(program(), "aws:cloudfront/keyValueStore:KeyValueStore");
+        assert.equal(secret.inputs.secretString, undefined);
+        assert.deepEqual(secret.inputs.tags, { service: "rendorix", environment: stack, "rendorix:purpose": "url-signing-keyring", "rendorix:key-value-store": store.outputs?.arn });
+        const rotation = onlyResourceOfType(program(), "aws:secretsmanager/secretRotation:SecretRotation");
+        const fn = edgeChild(program(), FUNCTION, "key-rotation-function");
+        assert.ok(dependsThrough(rotation, "secretId", secret));
+        assert.ok(dependsThrough(rotation, "rotationLambdaArn", fn));
+        assert.deepEqual(rotation.inputs.rotationRules, { automaticallyAfterDays: stack === "dev" ? 7 : 30 });
+        assert.equal(rotation.inputs.rotateImmediately, true);
+        const permission = resourcesOfType(program(), PERMISSION).find((candidate) => candidate.inputs.principal === "secretsmanager.amazonaws.com")!;
+        assert.equal(permission.inputs.action, "lambda:InvokeFunction");
+        assert.equal(permission.inputs.sourceAccount, "123456789012");
+        assert.ok(dependsThrough(permission, "sourceArn", secret) && dependsThrough(permission, "function", fn));
+        assert.ok(rotation.dependencies.includes(permission.urn), "Secrets Manager may invoke the function before the first rotation starts");
+        const variables = (fn.inputs.environment as { variables: Record<string, string> }).variables;
+        assert.deepEqual(variables, {
+          RENDORIX_MAX_URL_LIFETIME_SECONDS: String((stack === "dev" ? 7 : 30) * 86400),
+          RENDORIX_KEY_ID_PREFIX: stack,
+          RENDORIX_EDGE_PROPAGATION_SECONDS: "60",
+        });
+        assert.ok((fn.inputs.timeout as number) > 60, "testSecret waits 60 s for the edges");
       });
 
-      it("never lets key material reach an output, an environment variable or the edge code", () => {
-        const version = onlyResourceOfType(program(), "aws:secretsmanager/secretVersion:SecretVersion");
-        const keyTexts = Object.values(JSON.parse(String(version.inputs.secretString)).keys) as string[];
-        const fn = onlyResourceOfType(program(), "aws:lambda/function:Function");
-        const edge = onlyResourceOfType(program(), "aws:cloudfront/function:Function");
-        for (const text of keyTexts) {
-          assert.ok(!JSON.stringify(program().outputs).includes(text));
-          assert.ok(!JSON.stringify(fn.inputs.environment).includes(text));
-          assert.ok(!String(edge.inputs.code).includes(text));
-        }
-        const keyUrns = resourcesOfType(program(), "random:index/randomBytes:RandomBytes").map((key) => key.urn);
-        for (const [name, urns] of Object.entries(captured[stack].preview.outputDependencies)) {
-          assert.ok(!urns.some((urn) => keyUrns.includes(urn)), `output ${name} depends on a key`);
-        }
+      it("holds no key material anywhere in the captured graph: inputs, state, secret paths, outputs", () => {
+        for (const mode of ["preview", "update"] as const) assert.deepEqual(keysIn(captured[stack][mode]), [], mode);
+        for (const resource of program().resources) assert.deepEqual(resource.secretPaths, [], resource.urn);
+      });
+
+      it("gives the rotation function only its own secret, its own store and its own logs", () => {
+        const policy = edgeChild(program(), ROLE_POLICY, "key-rotation-function-policy");
+        const document = policy.inputs.policy as { Statement: PolicyStatement[] };
+        const byAction = Object.fromEntries(document.Statement.flatMap((statement) => asList(statement.Action).map((action) => [action, asList(statement.Resource)])));
+        const secretPattern = `arn:aws:secretsmanager:eu-west-1:123456789012:secret:rendorix/${stack}/url-signing-keyring-??????`;
+        const store = onlyResourceOfType(program(), "aws:cloudfront/keyValueStore:KeyValueStore");
+        const logGroup = `arn:aws:logs:eu-west-1:123456789012:log-group:/rendorix/${stack}/rendorix-key-rotation-function:*`;
+        assert.deepEqual(byAction, {
+          "secretsmanager:DescribeSecret": [secretPattern],
+          "secretsmanager:GetSecretValue": [secretPattern],
+          "secretsmanager:PutSecretValue": [secretPattern],
+          "secretsmanager:UpdateSecretVersionStage": [secretPattern],
+          "cloudfront-keyvaluestore:DescribeKeyValueStore": [store.outputs?.arn],
+          "cloudfront-keyvaluestore:ListKeys": [store.outputs?.arn],
+          "cloudfront-keyvaluestore:UpdateKeys": [store.outputs?.arn],
+          "logs:CreateLogStream": [logGroup],
+          "logs:PutLogEvents": [logGroup],
+        });
+        assert.ok(dependsThrough(policy, "policy", store));
+        const role = (name: string) => edgeChild(program(), "aws:iam/role:Role", name).inputs.permissionsBoundary;
+        assert.ok(role("key-rotation-function-role"), "the rotation role carries the stack's permissions boundary");
+        assert.equal(role("key-rotation-function-role"), role("image-function-role"));
       });
 
       it("gives the Lambda role only what it needs: read originals, read the keyring, write its own logs", () => {
-        const policy = onlyResourceOfType(program(), "aws:iam/rolePolicy:RolePolicy");
+        const policy = edgeChild(program(), ROLE_POLICY, "image-function-policy");
         for (const statement of statements(policy.inputs.policy)) {
           assert.equal(statement.Effect, "Allow");
           for (const action of asList(statement.Action)) assert.doesNotMatch(action, /\*/);
@@ -186,7 +242,7 @@ describe("the program under mocks", function () {
           preview.resources.map((resource) => resource.urn).sort(),
           program().resources.map((resource) => resource.urn).sort(),
         );
-        const permission = resourcesOfType(preview, "aws:lambda/permission:Permission")[0];
+        const permission = resourcesOfType(preview, PERMISSION).find((candidate) => candidate.inputs.principal === "cloudfront.amazonaws.com")!;
         assert.equal(permission.inputs.sourceArn, UNKNOWN_VALUE);
         assert.ok(dependsThrough(permission, "sourceArn", onlyResourceOfType(preview, "aws:cloudfront/distribution:Distribution")));
       });
@@ -202,12 +258,33 @@ describe("the program under mocks", function () {
     assert.deepEqual([secretName(dev), secretName(prod)], STACKS.map((stack) => keyringSecretName("rendorix", stack)));
   });
 
+  it("gives each stack its own rotation: its secret, its store and its function, under names the other stack does not use", () => {
+    const own = (program: CapturedProgram) => {
+      const rotation = onlyResourceOfType(program, "aws:secretsmanager/secretRotation:SecretRotation");
+      const secret = onlyResourceOfType(program, "aws:secretsmanager/secret:Secret");
+      const store = onlyResourceOfType(program, "aws:cloudfront/keyValueStore:KeyValueStore");
+      const fn = edgeChild(program, FUNCTION, "key-rotation-function");
+      const policy = edgeChild(program, ROLE_POLICY, "key-rotation-function-policy");
+      assert.ok(dependsThrough(rotation, "secretId", secret) && dependsThrough(rotation, "rotationLambdaArn", fn) && dependsThrough(policy, "policy", store));
+      return [secret.inputs.name, store.outputs?.arn, fn.outputs?.arn, edgeChild(program, LOG_GROUP, "key-rotation-function-logs").inputs.name];
+    };
+    const [dev, prod] = STACKS.map((stack) => own(captured[stack].update));
+    for (const [index, name] of dev.entries()) assert.notEqual(name, prod[index]);
+  });
+
+  it("keeps in-state keys visible to the whole-capture search, so its silence on the stacks means something", async () => {
+    const inState = await captureStack("dev", "update", join(PROJECT_DIR, "tests/fixtures/programs/edge-with-transforms/index.ts"));
+    const mockKeys = resourcesOfType(inState, "random:index/randomBytes:RandomBytes").map((key) => String(key.outputs?.base64));
+    assert.equal(mockKeys.length, 2);
+    for (const key of mockKeys) assert.ok(keysIn(inState).includes(key), key);
+  });
+
   it("makes prod stricter: protected stateful resources, reserved concurrency, longer log retention", () => {
     const [dev, prod] = STACKS.map((stack) => captured[stack].update);
-    const fn = (program: CapturedProgram) => onlyResourceOfType(program, "aws:lambda/function:Function").inputs;
+    const fn = (program: CapturedProgram) => edgeChild(program, FUNCTION, "image-function").inputs;
     assert.equal(fn(prod).reservedConcurrentExecutions, 200);
     assert.equal(fn(dev).reservedConcurrentExecutions, undefined);
-    const retention = (program: CapturedProgram) => onlyResourceOfType(program, "aws:cloudwatch/logGroup:LogGroup").inputs.retentionInDays as number;
+    const retention = (program: CapturedProgram) => edgeChild(program, LOG_GROUP, "image-function-logs").inputs.retentionInDays as number;
     assert.ok(retention(prod) > retention(dev));
     const bucket = (program: CapturedProgram) => resourcesOfType(program, "aws:s3/bucket:Bucket")[0].inputs;
     assert.equal(bucket(prod).forceDestroy, false);
@@ -260,9 +337,13 @@ describe("the program under mocks", function () {
     assert.deepEqual(group.inputs.deploymentStyle, { deploymentOption: "WITH_TRAFFIC_CONTROL", deploymentType: "BLUE_GREEN" });
     assert.deepEqual(group.inputs.autoRollbackConfiguration, { enabled: true, events: ["DEPLOYMENT_FAILURE", "DEPLOYMENT_STOP_ON_ALARM"] });
     const regionalAlarms = resourcesOfType(program, "aws:cloudwatch/metricAlarm:MetricAlarm").filter((alarm) => alarm.inputs.region !== "us-east-1");
+    // The key rotation's alarms page but never roll back an image deployment.
+    const imageAlarms = regionalAlarms.filter((alarm) => !alarm.name.endsWith("-key-rotation"));
+    assert.equal(regionalAlarms.length - imageAlarms.length, 3);
     const rollbackAlarms = (group.inputs.alarmConfiguration as { alarms: string[] }).alarms;
-    assert.equal(rollbackAlarms.length, regionalAlarms.length);
-    assert.ok(regionalAlarms.every((alarm) => dependsThrough(group, "alarmConfiguration", alarm)));
+    assert.equal(rollbackAlarms.length, imageAlarms.length);
+    assert.ok(imageAlarms.every((alarm) => dependsThrough(group, "alarmConfiguration", alarm)));
+    assert.ok(regionalAlarms.filter((alarm) => !imageAlarms.includes(alarm)).every((alarm) => !dependsThrough(group, "alarmConfiguration", alarm)));
   });
 
   it("exports the service's coordinates and never a key", () => {

@@ -6,7 +6,7 @@ import type { LambdaFunctionURLEvent } from "aws-lambda";
 import { decideViewerRequest } from "../../edge-fn/viewer-request";
 import { nodeHmac } from "../../core/keyring";
 import { parseManagedKeyring, type ManagedKeyring } from "../../key-rotation-fn/managed-keyring";
-import { KEY_VALUE_STORE_TAG } from "../../key-rotation-fn/keyring-secret";
+import { KEY_VALUE_STORE_TAG } from "../../core/contract";
 import { rotateKeyring } from "../../key-rotation-fn/rotation";
 import { FakeAws } from "./fake-aws";
 

@@ -2,14 +2,16 @@ import { existsSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { captureProgram, type InlineProgram, readStackConfigFile } from "../../check/capture";
 import type { CapturedProgram, CapturedResource, CheckMode } from "../../check/model";
-import { IMAGE_FUNCTION_ZIP } from "../../components/image-edge";
+import { IMAGE_FUNCTION_ZIP, KEY_ROTATION_FUNCTION_ZIP } from "../../components/image-edge";
 import { bundleImageFunction } from "../../tools/bundle-image-fn";
+import { bundleKeyRotationFunction } from "../../tools/bundle-key-rotation-fn";
 
 export const PROJECT_DIR = resolve(__dirname, "../..");
 
-/** The program needs the Lambda bundle `npm run build` makes; build it once when a fresh clone lacks it. */
-export async function ensureImageFunctionBundle(): Promise<void> {
+/** The program needs the Lambda bundles `npm run build` makes; build them once when a fresh clone lacks them. */
+export async function ensureLambdaBundles(): Promise<void> {
   if (!existsSync(join(PROJECT_DIR, IMAGE_FUNCTION_ZIP))) await bundleImageFunction(join(PROJECT_DIR, "dist", "image-fn"));
+  if (!existsSync(join(PROJECT_DIR, KEY_ROTATION_FUNCTION_ZIP))) await bundleKeyRotationFunction(join(PROJECT_DIR, "dist", "key-rotation-fn"));
 }
 
 const PROGRAM = join(PROJECT_DIR, "index.ts");
@@ -23,7 +25,7 @@ export async function captureStack(stack: string, mode: CheckMode, program = PRO
   const cacheKey = `${stack}:${mode}`;
   if (plain && stackCaptures.has(cacheKey)) return stackCaptures.get(cacheKey)!;
   const capture = (async () => {
-    await ensureImageFunctionBundle();
+    await ensureLambdaBundles();
     const config = { ...readStackConfigFile(PROJECT_DIR, stack), ...configOverrides };
     return captureProgram({ program, project: "rendorix", stack, mode, config });
   })();

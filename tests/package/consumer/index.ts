@@ -1,11 +1,13 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { ImageEdge, ServiceAlarms } from "rendorix";
+import { ImageEdge, KEY_ROTATION_TIMEOUT_SECONDS, ServiceAlarms } from "rendorix";
 
 const tags = { service: "catalog", environment: pulumi.getStack() };
 
 // Two image CDNs in one stack: each has its own buckets, keyring, functions and distribution.
-const products = new ImageEdge("products", { signingKeys: ["k1"], tags });
+// Products' signing keys are generated and rotated inside AWS (the default); avatars keeps its keys
+// in Pulumi state, which the policy pack's signing-keys-in-state advisory points out.
+const products = new ImageEdge("products", { keyRotationDays: 30, tags });
 const avatars = new ImageEdge("avatars", {
   signingKeys: ["a2", "a1"],
   presets: { face: { width: 96, height: 96, fit: "cover", format: "auto" } },
@@ -16,13 +18,17 @@ const avatars = new ImageEdge("avatars", {
 // One set of alarms and one page for both.
 const edges = { products, avatars };
 const alarms = new ServiceAlarms("catalog-images", {
-  lambdas: Object.entries(edges).map(([name, edge]) => ({
-    name,
-    functionName: edge.functionName,
-    aliasName: edge.functionAliasName,
-    timeoutSeconds: edge.timeoutSeconds,
-    emitsRequestMetrics: true,
-  })),
+  lambdas: [
+    ...Object.entries(edges).map(([name, edge]) => ({
+      name,
+      functionName: edge.functionName,
+      aliasName: edge.functionAliasName,
+      timeoutSeconds: edge.timeoutSeconds,
+      emitsRequestMetrics: true,
+    })),
+    // A failed rotation leaves the current key signing, but someone should know.
+    { name: "products-key-rotation", functionName: products.nodes.keyRotationFunction!.name, timeoutSeconds: KEY_ROTATION_TIMEOUT_SECONDS, rollbackTrigger: false },
+  ],
   distributions: Object.entries(edges).map(([name, edge]) => ({ name, distributionId: edge.distributionId })),
   edgeFunctions: Object.entries(edges).map(([name, edge]) => ({ name, functionName: edge.edgeFunctionName })),
   emails: ["oncall@example.com"],
