@@ -56,8 +56,9 @@ function keyRotationFunctionCode(): Promise<pulumi.asset.Archive> {
 /**
  * A signed-URL image CDN: private buckets, a keyring whose keys are generated and rotated inside AWS,
  * the image Lambda behind a Function URL only CloudFront can call, a viewer-request function that
- * checks every signature, and optional DNS and TLS. Outside TypeScript there is no `transform`
- * argument and no `nodes` output: the children's names and ARNs are outputs instead.
+ * checks every signature, and optional DNS and TLS.
+ * Outside TypeScript there is no `transform` argument and no `nodes` output: the children's names
+ * and ARNs are outputs instead.
  */
 export class ImageEdge extends edge.ImageEdge {
   /** ARN of the image Lambda (unqualified), for IAM policies and alarms of your own. */

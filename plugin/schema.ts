@@ -9,8 +9,9 @@ import type * as hosted from "./components";
 /**
  * A signed-URL image CDN: private buckets, a keyring whose keys are generated and rotated inside AWS,
  * the image Lambda behind a Function URL only CloudFront can call, a viewer-request function that
- * checks every signature, and optional DNS and TLS. Outside TypeScript there is no `transform`
- * argument and no `nodes` output: the children's names and ARNs are outputs instead.
+ * checks every signature, and optional DNS and TLS.
+ * Outside TypeScript there is no `transform` argument and no `nodes` output: the children's names
+ * and ARNs are outputs instead.
  */
 export declare class ImageEdge extends pulumi.ComponentResource {
   constructor(name: string, args: ImageEdgeSettings, opts?: pulumi.ComponentResourceOptions);

@@ -67,7 +67,7 @@ describe("the canary rolls back on the handler's own 5xx answers", function () {
         const group = onlyResourceOfType(program, "aws:codedeploy/deploymentGroup:DeploymentGroup");
         assert.ok(dependsThrough(group, "alarmConfiguration", alarm), "the deployment group watches it");
         assert.deepEqual(group.inputs.autoRollbackConfiguration, { enabled: true, events: ["DEPLOYMENT_FAILURE", "DEPLOYMENT_STOP_ON_ALARM"] });
-        const fn = onlyResourceOfType(program, "aws:lambda/function:Function");
+        const fn = resourcesOfType(program, "aws:lambda/function:Function").find((candidate) => candidate.name === "rendorix-image-function")!;
         assert.ok(dependsThrough(alarm, "dimensions", fn), "on the image function's name");
       });
 

@@ -307,7 +307,6 @@ describe("the program under mocks", function () {
           "aws:s3/bucket:Bucket rendorix-logs-bucket",
           "aws:s3/bucket:Bucket rendorix-originals-bucket",
           "aws:secretsmanager/secret:Secret rendorix-keyring-secret",
-          "random:index/randomBytes:RandomBytes rendorix-signing-key-prod-k1",
         ],
         mode,
       );
