@@ -67,18 +67,31 @@ describe("transform", () => {
     assert.equal(profileDescription(metadata.icc), "sRGB");
   });
 
-  it("changes a P3 photo's stored pixel values to the sRGB values of the same colour", async () => {
+  it("changes a P3 photo's stored pixel values to the sRGB values of the same colour, in every output format", async () => {
     // One flat colour, stored as Display P3 values. Their sRGB values, from the two colour spaces'
     // published primaries and transfer curve (IEC 61966-2-1, SMPTE EG 432-1), are (199.9, 99.6, 50.1).
     const p3Pixel = [187, 105, 62];
     const srgbPixel = [200, 100, 50];
-    const source = await sharp({ create: { width: 64, height: 64, channels: 3, background: { r: 200, g: 100, b: 50 } } })
-      .withIccProfile("p3")
-      .png()
-      .toBuffer();
-    assertPixelNear(await storedPixel(source), p3Pixel, "the source holds P3 values");
-    const result = await transformImage({ source, preset: DEFAULT_PRESETS.w400, negotiated: "jpeg", maxSourcePixels: MAX_PIXELS });
-    assertPixelNear(await storedPixel(result.body), srgbPixel, "the output holds sRGB values");
+    const flat = (channels: 3 | 4) =>
+      sharp({ create: { width: 64, height: 64, channels, background: { r: 200, g: 100, b: 50, alpha: 0.5 } } })
+        .withIccProfile("p3")
+        .png()
+        .toBuffer();
+    const cases = [
+      { source: await flat(3), negotiated: "jpeg" as const },
+      { source: await flat(3), negotiated: "webp" as const },
+      { source: await flat(3), negotiated: "avif" as const },
+      { source: await flat(4), negotiated: "jpeg" as const },
+    ];
+    // At the highest quality, so that what moves the values is colour management, not the encoder.
+    const preset = { ...DEFAULT_PRESETS.w400, quality: 100 };
+    for (const { source, negotiated } of cases) {
+      assertPixelNear(await storedPixel(source), p3Pixel, "the source holds P3 values");
+      const result = await transformImage({ source, preset, negotiated, maxSourcePixels: MAX_PIXELS });
+      const output = `${result.format} output`;
+      assertPixelNear(await storedPixel(result.body), srgbPixel, `${output} holds sRGB values`);
+      assert.equal(profileDescription((await sharp(result.body).metadata()).icc), "sRGB", output);
+    }
   });
 
   it("encodes alpha sources as PNG where auto would pick JPEG, and as WebP/AVIF when negotiated", async () => {
