@@ -1,8 +1,9 @@
 /**
  * Every documented argument of `ImageEdge`: each changes the graph the way its JSDoc says. One
  * capture with the defaults, one with every argument set, one with an existing originals bucket and
- * the arguments whose effect depends on others; the signing keys are left to the keyring's own tests,
- * and `transform` to `image-edge.test.ts`.
+ * the arguments whose effect depends on others, one with rotation-managed keys; the keys themselves
+ * and the rotation's own arguments are left to the keyring's and the rotation's tests, and
+ * `transform` to `image-edge.test.ts`.
  */
 import { strict as assert } from "node:assert";
 import * as pulumi from "@pulumi/pulumi";
@@ -86,11 +87,13 @@ describe("ImageEdge, argument by argument", function () {
   let defaults: CapturedProgram;
   let everything: CapturedProgram;
   let existingBucket: CapturedProgram;
+  let rotationManaged: CapturedProgram;
   before(async () => {
     await ensureLambdaBundles();
     defaults = await edgeWith({});
     everything = await edgeWith(EVERYTHING);
     existingBucket = await edgeWith({ originalsBucket: { name: "team-photos", arn: "arn:aws:s3:::team-photos" }, timeoutSeconds: 90, maxSourcePixels: 30_000_000 });
+    rotationManaged = await edgeWith({ ...EVERYTHING, signingKeys: undefined });
   });
 
   it("keyringSecretName: names the secret the Lambda reads and may read; by default project/stack/edge", () => {
@@ -226,6 +229,20 @@ describe("ImageEdge, argument by argument", function () {
   it("permissionsBoundary: set on the Lambda's role; by default none", () => {
     assert.equal(child(everything, "image-function-role").inputs.permissionsBoundary, BOUNDARY);
     assert.equal(child(defaults, "image-function-role").inputs.permissionsBoundary, undefined);
+  });
+
+  it("with rotation-managed keys, the rotation function gets the same permissionsBoundary, KMS key and log retention", () => {
+    assert.equal(child(rotationManaged, "key-rotation-function-role").inputs.permissionsBoundary, BOUNDARY);
+    assert.equal(child(rotationManaged, "image-function-role").inputs.permissionsBoundary, BOUNDARY);
+    const rotationPolicy = child(rotationManaged, "key-rotation-function-policy").inputs.policy;
+    const rotationStatements = (typeof rotationPolicy === "string" ? JSON.parse(rotationPolicy) : rotationPolicy).Statement as Statement[];
+    const rotationKms = rotationStatements.filter((statement) => [statement.Action].flat().some((action) => action.startsWith("kms:")));
+    assert.deepEqual(rotationKms.map((statement) => statement.Resource), [KMS_KEY]);
+    assert.equal(child(rotationManaged, "keyring-secret").inputs.kmsKeyId, KMS_KEY);
+    assert.equal(child(rotationManaged, "key-rotation-function-logs").inputs.retentionInDays, 7);
+    for (const resource of rotationManaged.resources.filter((candidate) => candidate.custom && candidate.inputs.tags !== undefined)) {
+      assert.equal((resource.inputs.tags as Record<string, string>).team, "images", resource.name);
+    }
   });
 
   it("tags: on every taggable child, the keyring's purpose tag kept beside them", () => {
