@@ -175,6 +175,14 @@ interface Side {
   label: string;
   run: () => Promise<unknown>;
   samples: number[];
+  /** CPU time of this process per call (JS and libvips threads), which other processes' load hardly moves. */
+  cpuSamples: number[];
+}
+
+/** CPU time this process spent, all threads, in ms. */
+function cpuMs(): number {
+  const { user, system } = process.cpuUsage();
+  return (user + system) / 1000;
 }
 
 /** The production S3 client pointed at the bench's S3 server, as the Lambda builds it from its environment. */
@@ -195,10 +203,10 @@ async function benchTransforms(keyring: Keyring, iterations: number, s3Endpoint:
   const runs = presetCases(hasAlpha === true).map((testCase) => {
     const event = functionUrlEvent(keyring, testCase, basename(PHOTO));
     const sides: Side[] = [
-      { label: "bare", run: () => bareSharp(source, icc !== undefined, testCase), samples: [] },
-      { label: "folder", run: () => callHandler(folderHandler, event, testCase), samples: [] },
-      { label: "s3 first fetch", run: () => callHandler(firstFetchHandler, event, testCase), samples: [] },
-      { label: "s3", run: () => callHandler(s3Handler, event, testCase), samples: [] },
+      { label: "bare", run: () => bareSharp(source, icc !== undefined, testCase), samples: [], cpuSamples: [] },
+      { label: "folder", run: () => callHandler(folderHandler, event, testCase), samples: [], cpuSamples: [] },
+      { label: "s3 first fetch", run: () => callHandler(firstFetchHandler, event, testCase), samples: [], cpuSamples: [] },
+      { label: "s3", run: () => callHandler(s3Handler, event, testCase), samples: [], cpuSamples: [] },
     ];
     return { testCase, sides };
   });
@@ -209,14 +217,19 @@ async function benchTransforms(keyring: Keyring, iterations: number, s3Endpoint:
       // Rotating which side goes first cancels whatever a call gains from the one before it.
       const offset = (round + warmupRounds) % sides.length;
       for (const side of [...sides.slice(offset), ...sides.slice(0, offset)]) {
+        const cpuBefore = cpuMs();
         const ms = await elapsedMs(side.run);
-        if (round >= 0) side.samples.push(ms);
+        if (round >= 0) {
+          side.samples.push(ms);
+          side.cpuSamples.push(cpuMs() - cpuBefore);
+        }
       }
     }
   }
 
   // The sides of one round ran back to back, so a round's ratio cancels load that varies between rounds.
   const ratio = (side: Side, bare: Side) => median(side.samples.map((ms, round) => ms / bare.samples[round]));
+  const cpuRatio = (side: Side, bare: Side) => median(side.cpuSamples.map((ms, round) => ms / bare.cpuSamples[round]));
   const rows = runs.map(({ testCase, sides: [bare, folder, firstFetch, s3] }) => ({
     testCase,
     bareMs: median(bare.samples),
@@ -245,6 +258,19 @@ async function benchTransforms(keyring: Keyring, iterations: number, s3Endpoint:
       row.s3Ms.toFixed(1),
       row.s3Ratio.toFixed(3),
       verdict(row.s3Ratio, TARGET_S3_HANDLER_OVER_BARE),
+    ]),
+  );
+  printTable(
+    "CPU time per call in this process (JS and libvips threads; s3rver works in its own process, as S3 does), medians; ratio = median of the rounds' handler/bare. " +
+      "Load on the machine stretches wall times but hardly CPU time, so these show the handler's own extra work when wall times are noise.",
+    ["preset", "format", "bare CPU ms", "folder", "S3 first fetch", "S3 kept"],
+    runs.map(({ testCase, sides: [bare, folder, firstFetch, s3] }) => [
+      testCase.preset,
+      testCase.format,
+      median(bare.cpuSamples).toFixed(1),
+      cpuRatio(folder, bare).toFixed(3),
+      cpuRatio(firstFetch, bare).toFixed(3),
+      cpuRatio(s3, bare).toFixed(3),
     ]),
   );
   const produced = new Set(rows.map((row) => row.testCase.format));

@@ -12,7 +12,7 @@ import { checkKeyRotationDays, DEFAULT_KEY_ROTATION_DAYS, defaultKeyRotationFunc
 import { createSigningKeyring, type SigningKeyringChildren, type SigningKeyringOptions } from "./signing-keyring";
 import { ChildFactory, type Transforms } from "./transform";
 
-export { defaultImageFunctionCode, IMAGE_FUNCTION_MALLOC_ARENA_MAX, IMAGE_FUNCTION_ZIP } from "./image-function";
+export { defaultImageFunctionCode, IMAGE_FUNCTION_MALLOC_ARENA_MAX, IMAGE_FUNCTION_ZIP, LOCAL_EDGE_MALLOC_ARENA_MAX } from "./image-function";
 export { defaultKeyRotationFunctionCode, KEY_ROTATION_FUNCTION_ZIP, KEY_ROTATION_TIMEOUT_SECONDS } from "./key-rotation";
 
 /**

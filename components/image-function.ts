@@ -11,8 +11,18 @@ import { policyDocument } from "./policy-documents";
 /** Where `npm run build` writes the zipped image Lambda bundle, relative to the package root; the package ships it. */
 export const IMAGE_FUNCTION_ZIP = join("dist", "image-fn.zip");
 
-/** glibc malloc arenas of the image Lambda (and of `npm start`, in package.json): see README, Memory. */
-export const IMAGE_FUNCTION_MALLOC_ARENA_MAX = "2";
+/**
+ * glibc malloc arenas of the image Lambda: one, since a Lambda instance serves one request at a time,
+ * so its threads hardly contend for it, and one arena held the least memory over thousands of
+ * sequential transforms (`npm run soak -- --sequential 2000`; README, Memory).
+ */
+export const IMAGE_FUNCTION_MALLOC_ARENA_MAX = "1";
+
+/**
+ * glibc malloc arenas of `npm start` (package.json), which transforms many requests at once in one
+ * process: two, measured by `npm run soak` (README, Memory).
+ */
+export const LOCAL_EDGE_MALLOC_ARENA_MAX = "2";
 
 /** The resource arguments each child of an edge's image function is built from, by role. */
 export interface ImageFunctionChildren {
@@ -98,7 +108,7 @@ export function createImageFunction(scope: EdgeScope<ImageFunctionChildren>, opt
           RENDORIX_PRESETS: JSON.stringify(options.presets),
           RENDORIX_MAX_URL_LIFETIME_SECONDS: String(options.maxUrlLifetimeSeconds),
           // glibc otherwise keeps up to 8 arenas per core that libvips' threads fragment; measured by
-          // `npm run soak` (README, Memory), the same setting `npm start` runs with.
+          // `npm run soak -- --sequential` (README, Memory).
           MALLOC_ARENA_MAX: IMAGE_FUNCTION_MALLOC_ARENA_MAX,
           ...(options.maxSourceBytes ? { RENDORIX_MAX_SOURCE_BYTES: String(options.maxSourceBytes) } : {}),
           ...(options.maxSourcePixels ? { RENDORIX_MAX_SOURCE_PIXELS: String(options.maxSourcePixels) } : {}),

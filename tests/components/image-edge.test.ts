@@ -2,7 +2,7 @@ import { strict as assert } from "node:assert";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { CapturedProgram } from "../../check/model";
-import { defaultImageFunctionCode, IMAGE_FUNCTION_MALLOC_ARENA_MAX } from "../../components/image-edge";
+import { defaultImageFunctionCode, IMAGE_FUNCTION_MALLOC_ARENA_MAX, LOCAL_EDGE_MALLOC_ARENA_MAX } from "../../components/image-edge";
 import { checkCorsOrigins } from "../../core/cors";
 import { captureStack, dependsThrough, onlyResourceOfType, PROJECT_DIR, resourcesOfType } from "../support/program";
 
@@ -67,12 +67,12 @@ describe("ImageEdge for another team", function () {
     assert.ok(policy.inputs.securityHeadersConfig, "nosniff and HSTS stay");
   });
 
-  it("runs the image Lambda and npm start with the same malloc arena limit", () => {
+  it("runs the image Lambda and npm start with the malloc arena limits measured for each", () => {
     const fn = onlyResourceOfType(program, "aws:lambda/function:Function");
     const variables = (fn.inputs.environment as { variables: Record<string, string> }).variables;
     assert.equal(variables.MALLOC_ARENA_MAX, IMAGE_FUNCTION_MALLOC_ARENA_MAX);
     const start = JSON.parse(readFileSync(join(PROJECT_DIR, "package.json"), "utf8")).scripts.start;
-    assert.match(start, new RegExp(`\\bMALLOC_ARENA_MAX=${IMAGE_FUNCTION_MALLOC_ARENA_MAX} `));
+    assert.match(start, new RegExp(`\\bMALLOC_ARENA_MAX=${LOCAL_EDGE_MALLOC_ARENA_MAX} `));
   });
 
   it("answers through a buffered Function URL when asked, with the handler that returns one payload", () => {
