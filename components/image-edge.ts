@@ -202,7 +202,8 @@ export interface ImageEdgeSettings {
    */
   corsAllowedOrigins?: string[];
   /**
-   * Days the image Lambda's logs are kept.
+   * Days the Lambda functions' logs are kept: the image function's, and the key rotation's when keys
+   * are rotation-managed.
    * @default 30
    */
   logRetentionDays?: number;

@@ -177,7 +177,7 @@ describe("ImageEdge, argument by argument", function () {
     assert.equal(policy(defaults).corsConfig, undefined);
   });
 
-  it("logRetentionDays: how long the Lambda's logs are kept; by default 30 days", () => {
+  it("logRetentionDays: how long the image Lambda's logs are kept (the rotation's below); by default 30 days", () => {
     assert.equal(child(everything, "image-function-logs").inputs.retentionInDays, 7);
     assert.equal(child(defaults, "image-function-logs").inputs.retentionInDays, 30);
   });
