@@ -16,9 +16,13 @@ import { vectors } from "../support/vectors";
 const ROOT = join(__dirname, "../..");
 const TSX = join(ROOT, "node_modules/.bin/tsx");
 
-/** Starts `npm start`'s script and resolves with the sample URL it prints. */
+/**
+ * Starts `npm start`'s command (`node --import tsx`, not the tsx CLI: under load the CLI's signal relay
+ * gives up on the child after 30 ms and exits 143 instead of letting the server shut down) and resolves
+ * with the sample URL it prints.
+ */
 async function startCli(args: string[], env: NodeJS.ProcessEnv = {}): Promise<{ child: ChildProcess; sampleUrl: string }> {
-  const child = startProcess(TSX, ["local/cli.ts", "--port", "0", ...args], { cwd: ROOT, env: { ...process.env, ...env } });
+  const child = startProcess(process.execPath, ["--import", "tsx", "local/cli.ts", "--port", "0", ...args], { cwd: ROOT, env: { ...process.env, ...env } });
   let output = "";
   child.stderr!.on("data", (chunk) => (output += chunk));
   return new Promise((resolve, reject) => {
