@@ -391,8 +391,8 @@ describe(`${POLICY} messages, exactly`, () => {
     assert.deepEqual(errorsVerdict(silent, [fn, composite(UNKNOWN, { propertyDependencies: { alarmRule: [silent.urn] } })]), []);
     assert.deepEqual(errorsVerdict(silent, [fn, composite('ALARM("image-errors")')]), []);
     assert.deepEqual(errorsVerdict(silent, [fn, composite('ALARM("other")')]), [missing("Errors", ["MetricAlarm 'errors': it has no alarm actions"])]);
-    const byName = errors({ alarmActions: [], name: "image-errors-name", alarmName: "image-errors" });
-    assert.deepEqual(errorsVerdict(byName, [fn, composite('ALARM("image-errors-name")')]), []);
+    const byName = errors({ alarmActions: [], name: "errors-by-name", alarmName: "image-errors" });
+    assert.deepEqual(errorsVerdict(byName, [fn, composite('ALARM("errors-by-name")')]), []);
     assert.deepEqual(errorsVerdict(byName, [fn, stackResource(CLOUDWATCH.compositeAlarm, "composite", { alarmActions: [TOPIC_ARN] })]), [
       missing("Errors", ["MetricAlarm 'errors': it has no alarm actions"]),
     ]);

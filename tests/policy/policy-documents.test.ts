@@ -131,6 +131,7 @@ describe("whether a bucket policy is public", () => {
       { StringEquals: { "aws:SourceIp": "192.0.2.1" } },
       { IpAddress: { "aws:SourceIp": ["0.0.0.0/0"] } },
       { StringEquals: { "aws:SourceAccount": [] } },
+      { StringEquals: { "aws:SourceAccount": "${aws:PrincipalAccount}" } },
       { StringEquals: "aws:SourceAccount" },
       "aws:SourceAccount",
     ];
@@ -153,6 +154,17 @@ describe("whether a bucket policy is public", () => {
     for (const [statement, reason] of cases) assert.deepEqual(verdict(statement), { verdict: "unknown", reasons: [reason] }, JSON.stringify(statement));
     assert.deepEqual(policyVerdict(readPolicyDocument(UNKNOWN)), { verdict: "unknown", reasons: ["the policy document is unknown"] });
     assert.deepEqual(policyVerdict(readPolicyDocument("{")), { verdict: "unknown", reasons: ["the policy document is not valid JSON"] });
+  });
+
+  it("reads NotAction patterns as IAM patterns, where only * and ? are wildcards", () => {
+    const notAction = ["s3:Get.*", "s3:List*", "s3:Put*", "s3:Delete*", "s3:AbortMultipartUpload", "s3:RestoreObject"];
+    assert.deepEqual(verdict({ ...EVERYONE, Action: undefined, NotAction: notAction }), { verdict: "public", reasons: [`statement 1 ${PUBLIC_READ}`] });
+  });
+
+  it("does not count a principal with a policy variable as fixed", () => {
+    const Principal = { AWS: "arn:aws:iam::111122223333:user/${aws:username}" };
+    assert.deepEqual(verdict({ ...EVERYONE, Principal }), { verdict: "public", reasons: [`statement 1 ${PUBLIC_READ}`] });
+    assert.deepEqual(verdict({ ...EVERYONE, Principal: "arn:aws:iam::111122223333:user/${aws:username}" }), { verdict: "public", reasons: [`statement 1 ${PUBLIC_READ}`] });
   });
 
   it("counts a NotPrincipal as everyone else, and a NotAction that leaves a bad action as allowing it", () => {

@@ -516,11 +516,12 @@ describe("S3 messages, exactly", () => {
 
   it("names every public statement of a policy, and where an unknown one depends on", () => {
     const role = stackResource(IAM.role, "writer");
-    const policies = [policy("p1", "acme-assets", { Statement: [EVERYONE, { ...EVERYONE, Sid: "Two" }] }), policy("p2", "acme-assets", UNKNOWN, { propertyDependencies: { policy: [role.urn] } })];
+    const reader = stackResource(IAM.role, "reader");
+    const policies = [policy("p1", "acme-assets", { Statement: [EVERYONE, { ...EVERYONE, Sid: "Two" }] }), policy("p2", "acme-assets", UNKNOWN, { propertyDependencies: { policy: [role.urn, reader.urn] } })];
     const refused = "nothing turns on blockPublicPolicy or restrictPublicBuckets";
-    assert.deepEqual(reportsOf(noPublicBuckets, stackOf([bucket, openBlock, role, ...policies])), [
+    assert.deepEqual(reportsOf(noPublicBuckets, stackOf([bucket, openBlock, role, reader, ...policies])), [
       `Bucket 'assets' is or may be public: BucketPolicy 'p1': statement 1 ${PUBLIC_READ}; statement 'Two' ${PUBLIC_READ}, and ${refused}; ` +
-        `BucketPolicy 'p2': the policy document is unknown during preview (it depends on Role 'writer'), and ${refused}. ${FIX}`,
+        `BucketPolicy 'p2': the policy document is unknown during preview (it depends on Role 'writer', Role 'reader'), and ${refused}. ${FIX}`,
     ]);
     assert.deepEqual(reportsOf(noPublicBuckets, stackOf([bucket, openBlock, policy("p3", "acme-assets", UNKNOWN)])), [
       `Bucket 'assets' is or may be public: BucketPolicy 'p3': the policy document is unknown during preview, and ${refused}. ${FIX}`,
