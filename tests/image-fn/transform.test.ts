@@ -102,6 +102,24 @@ describe("transform", () => {
     assert.equal((await transformImage({ source: alpha, preset: DEFAULT_PRESETS.og, negotiated: "webp", maxSourcePixels: MAX_PIXELS })).format, "jpeg");
   });
 
+  it("refuses a JPEG cut short anywhere, baseline or progressive, as undecodable (422), never a grey-filled image", async () => {
+    // libjpeg fills the missing rows with grey and only warns; the contract (check 13) says a truncated
+    // original is 422 undecodable-source, which failOn: "truncated" makes it.
+    const photo = sharp(join(FIXTURES, "kleiber-6028x3391.jpg")).resize(1200);
+    for (const progressive of [false, true]) {
+      const jpeg = await photo.clone().jpeg({ progressive }).toBuffer();
+      for (const kept of [0.3, 0.9, 0.999]) {
+        const source = jpeg.subarray(0, Math.floor(jpeg.length * kept));
+        await assert.rejects(
+          transformImage({ source, preset: DEFAULT_PRESETS.w400, negotiated: "jpeg", maxSourcePixels: 50_000_000 }),
+          { code: "undecodable-source" },
+          `${progressive ? "progressive" : "baseline"} JPEG cut at ${kept * 100} %`,
+        );
+        assert.ok((await sharp(source, { failOn: "none" }).jpeg().toBuffer()).length > 0, "without failOn the cut JPEG decodes");
+      }
+    }
+  });
+
   it("recognises the six supported raster formats by their magic bytes, and nothing else", async () => {
     const base = sharp({ create: { width: 8, height: 8, channels: 3, background: "#0a0" } });
     const samples = {
