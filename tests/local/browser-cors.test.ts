@@ -5,7 +5,7 @@ import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import puppeteer, { type Browser } from "puppeteer-core";
-import { startProcess, stopProcesses } from "../support/processes";
+import { printedSampleUrl, startProcess, stopProcesses } from "../support/processes";
 import { vectors } from "../support/vectors";
 
 const ROOT = join(__dirname, "../..");
@@ -13,18 +13,9 @@ const ROOT = join(__dirname, "../..");
 const CHROMIUM = "/usr/bin/chromium";
 
 /** Starts `npm start` itself and resolves with the sample URL it prints. */
-function npmStart(args: string[]): Promise<URL> {
+async function npmStart(args: string[]): Promise<URL> {
   const child = startProcess("npm", ["start", "--", "--port", "0", ...args], { cwd: ROOT, stdio: ["ignore", "pipe", "pipe"] });
-  let output = "";
-  child.stderr!.on("data", (chunk) => (output += chunk));
-  return new Promise((resolve, reject) => {
-    child.stdout!.on("data", (chunk) => {
-      output += chunk;
-      const sample = /Sample URL[^:]*: (http\S+)/.exec(output);
-      if (sample) resolve(new URL(sample[1]));
-    });
-    child.once("exit", (code) => reject(new Error(`npm start exited ${code}: ${output}`)));
-  });
+  return new URL(await printedSampleUrl(child));
 }
 
 /** What the page on the other origin managed to do with the image. */

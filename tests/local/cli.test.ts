@@ -9,7 +9,7 @@ import type { AddressInfo } from "node:net";
 import sharp from "sharp";
 import { FIXTURES } from "../support/bad-originals";
 import { rawRequest } from "../support/http";
-import { runProcess, startProcess, stopProcesses } from "../support/processes";
+import { printedSampleUrl, runProcess, startProcess, stopProcesses } from "../support/processes";
 import { type LocalS3, startLocalS3 } from "../support/s3";
 import { vectors } from "../support/vectors";
 
@@ -23,16 +23,7 @@ const TSX = join(ROOT, "node_modules/.bin/tsx");
  */
 async function startCli(args: string[], env: NodeJS.ProcessEnv = {}): Promise<{ child: ChildProcess; sampleUrl: string }> {
   const child = startProcess(process.execPath, ["--import", "tsx", "local/cli.ts", "--port", "0", ...args], { cwd: ROOT, env: { ...process.env, ...env } });
-  let output = "";
-  child.stderr!.on("data", (chunk) => (output += chunk));
-  return new Promise((resolve, reject) => {
-    child.stdout!.on("data", (chunk) => {
-      output += chunk;
-      const sample = /Sample URL[^:]*: (http\S+)/.exec(output);
-      if (sample) resolve({ child, sampleUrl: sample[1] });
-    });
-    child.once("exit", (code) => reject(new Error(`exited ${code}: ${output}`)));
-  });
+  return { child, sampleUrl: await printedSampleUrl(child) };
 }
 
 describe("command line", function () {

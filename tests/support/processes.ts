@@ -18,6 +18,20 @@ export function startProcess(command: string, args: string[], options: SpawnOpti
   return child;
 }
 
+/** Resolves with the sample URL a local edge prints once it serves; rejects with its output if it exits first. */
+export function printedSampleUrl(child: ChildProcess): Promise<string> {
+  let output = "";
+  child.stderr!.on("data", (chunk) => (output += chunk));
+  return new Promise((resolve, reject) => {
+    child.stdout!.on("data", (chunk) => {
+      output += chunk;
+      const sample = /Sample URL[^:]*: (http\S+)/.exec(output);
+      if (sample) resolve(sample[1]);
+    });
+    child.once("exit", (code) => reject(new Error(`exited ${code}: ${output}`)));
+  });
+}
+
 export interface Finished {
   code: number | null;
   stdout: string;
