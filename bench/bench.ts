@@ -205,7 +205,7 @@ async function benchTransforms(keyring: Keyring, iterations: number, s3Endpoint:
     const side = (label: string, run: () => Promise<unknown>): Side => ({ label, run, samples: [], cpuSamples: [] });
     const bare = () => bareSharp(source, icc !== undefined, testCase);
     // Two groups, each with its own bare side, run one after the other: a first fetch leaves 4.4 MB of
-    // garbage behind, which the call after it pays for; in one rotation the kept side always came next.
+    // garbage behind and takes its time from the download, neither of which the kept side should meet.
     const groups: Side[][] = [
       [side("bare", bare), side("folder", () => callHandler(folderHandler, event, testCase)), side("s3", () => callHandler(s3Handler, event, testCase))],
       [side("bare", bare), side("s3 first fetch", () => callHandler(firstFetchHandler, event, testCase))],
@@ -217,9 +217,13 @@ async function benchTransforms(keyring: Keyring, iterations: number, s3Endpoint:
     progress(round < 0 ? "transforms: warm-up round" : `transforms: round ${round + 1} of ${iterations}`);
     for (const group of [0, 1]) {
       for (const { groups } of runs) {
-        const sides = groups[group];
-        // Rotating which side goes first cancels whatever a call gains from the one before it.
-        const offset = (round + warmupRounds) % sides.length;
+        // Rotating which side goes first cancels whatever a call gains or pays from the one before it;
+        // reversing the order every other round makes each side follow each other one equally often
+        // (a rotation alone keeps the same neighbours, and the side after one that allocates 4.4 MB
+        // pays for its garbage).
+        const pass = round + warmupRounds;
+        const sides = pass % 2 === 0 ? groups[group] : [...groups[group]].reverse();
+        const offset = Math.floor(pass / 2) % sides.length;
         for (const side of [...sides.slice(offset), ...sides.slice(0, offset)]) {
           const cpuBefore = cpuMs();
           const ms = await elapsedMs(side.run);
