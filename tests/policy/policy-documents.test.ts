@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { configStrings, containsUnknown, field, knownString, knownStrings, stackOfUrn, UNKNOWN } from "../../policy/model";
 import { listOf, readPolicyDocument, statementLabel } from "../../policy/policy-documents";
-import { patternsOverlap, policyVerdict } from "../../policy/s3-public-policy";
+import { policyVerdict } from "../../policy/s3-public-policy";
 
 describe("reading values that may be unknown during preview", () => {
   it("reads a field through an unknown or a non-object", () => {
@@ -73,24 +73,6 @@ describe("reading a policy document", () => {
     assert.equal(statementLabel({ Sid: "Public" }, 0), "statement 'Public'");
     for (const Sid of [undefined, "", UNKNOWN, 7]) assert.equal(statementLabel({ Sid }, 2), "statement 3", String(Sid));
   });
-});
-
-describe("whether IAM patterns overlap", () => {
-  const cases: [string, string, boolean][] = [
-    // A wildcard followed by text that the other side cannot end with.
-    ["s3:*Acl", "s3:GetObject", false],
-    ["s3:**Acl", "s3:GetObject", false],
-    ["s3:*Acl", "s3:GetObjectAcl", true],
-    ["s3:*", "s3:", true],
-    ["", "", true],
-    ["", "*", true],
-  ];
-  for (const [a, b, expected] of cases) {
-    it(`'${a}' ${expected ? "overlaps" : "does not overlap"} '${b}'`, () => {
-      assert.equal(patternsOverlap(a, b), expected);
-      assert.equal(patternsOverlap(b, a), expected);
-    });
-  }
 });
 
 describe("whether a bucket policy is public", () => {

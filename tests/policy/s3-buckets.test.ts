@@ -53,6 +53,13 @@ describe("patternsOverlap", () => {
     ["sqs:GetQueueUrl", "s3:Get*", false],
     ["s3:Get?", "s3:Get*", true],
     ["s3:Ge", "s3:Get*", false],
+    // A wildcard followed by text that the other side cannot end with.
+    ["s3:*Acl", "s3:GetObject", false],
+    ["s3:**Acl", "s3:GetObject", false],
+    ["s3:*Acl", "s3:GetObjectAcl", true],
+    ["s3:*", "s3:", true],
+    ["", "", true],
+    ["", "*", true],
   ];
   for (const [a, b, expected] of cases) {
     it(`${a} ${expected ? "overlaps" : "does not overlap"} ${b}`, () => {
