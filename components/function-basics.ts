@@ -4,6 +4,17 @@ import type { EdgeScope } from "./edge-scope";
 import { stackScopedName } from "./physical-name";
 import { serviceTrustPolicy } from "./policy-documents";
 
+/** What every Lambda of an edge is built with, whatever its job. */
+export interface FunctionBasicsOptions {
+  code: pulumi.Input<pulumi.asset.Archive>;
+  /** The longest a signed URL may live: the image function refuses longer, the rotation keeps keys that long. */
+  maxUrlLifetimeSeconds: number;
+  logRetentionDays?: number;
+  /** The edge's KMS key, which the function's role may use when it is set. */
+  kmsKeyArn?: pulumi.Input<string>;
+  permissionsBoundary?: pulumi.Input<string>;
+}
+
 /**
  * What every Lambda of an edge starts from: a log group under `/<project>/<stack>/`, where the
  * stack's permissions boundary lets the program's roles write, and an execution role that carries

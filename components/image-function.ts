@@ -5,7 +5,7 @@ import type { Preset } from "../core/presets";
 import { INVOKE_MODES, type InvokeMode } from "../image-fn/response-stream";
 import type { EdgeScope } from "./edge-scope";
 import { shippedArchive } from "./package-root";
-import { functionLogGroupArgs, functionRoleArgs, logGroupArn } from "./function-basics";
+import { type FunctionBasicsOptions, functionLogGroupArgs, functionRoleArgs, logGroupArn } from "./function-basics";
 import { policyDocument } from "./policy-documents";
 
 /** Where `npm run build` writes the zipped image Lambda bundle, relative to the package root; the package ships it. */
@@ -34,21 +34,16 @@ export interface ImageFunctionChildren {
   imageFunctionUrl: aws.lambda.FunctionUrlArgs;
 }
 
-export interface ImageFunctionOptions {
-  code: pulumi.Input<pulumi.asset.Archive>;
+export interface ImageFunctionOptions extends FunctionBasicsOptions {
   originals: { name: pulumi.Input<string>; arn: pulumi.Input<string> };
   keyring: { secret: aws.secretsmanager.Secret; arnPattern: pulumi.Output<string> };
   presets: Record<string, Preset>;
-  maxUrlLifetimeSeconds: number;
   invokeMode: InvokeMode;
   timeoutSeconds: number;
   memoryMb?: number;
   reservedConcurrency?: number;
   maxSourceBytes?: number;
   maxSourcePixels?: number;
-  logRetentionDays?: number;
-  kmsKeyArn?: pulumi.Input<string>;
-  permissionsBoundary?: pulumi.Input<string>;
   gradualRollout?: boolean;
 }
 

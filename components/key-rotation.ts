@@ -4,7 +4,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { ROTATION_ENV } from "../key-rotation-fn/environment";
 import type { EdgeScope } from "./edge-scope";
 import { shippedArchive } from "./package-root";
-import { functionLogGroupArgs, functionRoleArgs, logGroupArn } from "./function-basics";
+import { type FunctionBasicsOptions, functionLogGroupArgs, functionRoleArgs, logGroupArn } from "./function-basics";
 
 /** Where `npm run build` writes the zipped key-rotation Lambda bundle, relative to the package root; the package ships it. */
 export const KEY_ROTATION_FUNCTION_ZIP = join("dist", "key-rotation-fn.zip");
@@ -35,17 +35,12 @@ export interface KeyRotationChildren {
   keyRotation: aws.secretsmanager.SecretRotationArgs;
 }
 
-export interface KeyRotationOptions {
+export interface KeyRotationOptions extends FunctionBasicsOptions {
   secret: aws.secretsmanager.Secret;
   /** The secret's ARN as a pattern known before the secret exists. */
   secretArnPattern: pulumi.Output<string>;
   store: aws.cloudfront.KeyValueStore;
-  code: pulumi.Input<pulumi.asset.Archive>;
   rotationDays: number;
-  maxUrlLifetimeSeconds: number;
-  kmsKeyArn?: pulumi.Input<string>;
-  permissionsBoundary?: pulumi.Input<string>;
-  logRetentionDays?: number;
 }
 
 /** The function that generates, rotates and retires the keyring's keys, and the schedule that runs it. */
