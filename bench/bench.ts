@@ -1,7 +1,7 @@
-import { execFile, spawn } from "node:child_process";
+import { execFile, spawn, spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { once } from "node:events";
-import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { Agent, request } from "node:http";
 import { availableParallelism, loadavg, tmpdir } from "node:os";
 import { basename, dirname, join, resolve } from "node:path";
@@ -191,7 +191,50 @@ function benchS3Originals(endpoint: string, cacheBytes?: number): OriginalStore 
   return s3Originals(originalsS3Client({ endpoint, region: "us-east-1", forcePathStyle: true, credentials }), S3_BUCKET, { cacheBytes });
 }
 
-async function benchTransforms(keyring: Keyring, iterations: number, s3Endpoint: string): Promise<Target[]> {
+/** Where the handler's process and the S3 server run in the transforms section. */
+interface Placement {
+  handlerCpu: number;
+  s3Cpu: number;
+}
+
+/**
+ * One CPU for the handler's process and another for the S3 server, where the machine has two and
+ * `taskset`. That is the function's share in AWS: at its default 1,536 MB a Lambda function gets 0.87
+ * of a vCPU (one at 1,769 MB, https://docs.aws.amazon.com/lambda/latest/dg/configuration-memory.html),
+ * and S3 answers from machines of its own. Unpinned on two cores, s3rver's work and its wake-ups landed
+ * on the cores the transform was using, and the kept side paid for S3's CPU as well as its own.
+ */
+function transformsPlacement(): Placement | undefined {
+  if (availableParallelism() < 2) return undefined;
+  return spawnSync("taskset", ["-c", "0,1", "true"]).status === 0 ? { handlerCpu: 0, s3Cpu: 1 } : undefined;
+}
+
+function describePlacement(placement: Placement | undefined): string {
+  const threads = `libvips threads per image ${sharp.concurrency()}`;
+  if (!placement) return `handler and S3 server not pinned (no taskset or one CPU), ${threads}`;
+  return `handler's process on CPU ${placement.handlerCpu} (${threads}), S3 server on CPU ${placement.s3Cpu}`;
+}
+
+/** Runs the transforms section in a child on the handler's CPU; its tables go to this process's output. */
+async function benchTransformsPinned(placement: Placement, iterations: number, s3Endpoint: string): Promise<Target[]> {
+  const args = benchChildArgs("--transforms-child", "--iterations", String(iterations), "--s3-endpoint", s3Endpoint, "--placement", JSON.stringify(placement));
+  const child = spawn("taskset", ["-c", String(placement.handlerCpu), process.execPath, ...args], {
+    stdio: ["ignore", "inherit", "inherit", "pipe"],
+  });
+  const chunks: Buffer[] = [];
+  child.stdio[3]!.on("data", (chunk: Buffer) => chunks.push(chunk));
+  const [code] = (await once(child, "exit")) as [number | null];
+  if (code !== 0) throw new Error(`the transforms child exited with ${code}`);
+  return JSON.parse(Buffer.concat(chunks).toString("utf8")) as Target[];
+}
+
+/** Child mode: the transforms section, on the CPU it was started on; its targets go as JSON to file descriptor 3. */
+async function reportTransforms(iterations: number, s3Endpoint: string, placement: Placement): Promise<void> {
+  const targets = await benchTransforms(benchKeyring(), iterations, s3Endpoint, describePlacement(placement));
+  writeFileSync(3, JSON.stringify(targets));
+}
+
+async function benchTransforms(keyring: Keyring, iterations: number, s3Endpoint: string, placement: string): Promise<Target[]> {
   const source = readFileSync(PHOTO);
   const { hasAlpha, icc, width, height } = await sharp(source).metadata();
   const folderHandler = benchHandler(folderOriginals(FIXTURES), keyring);
@@ -213,9 +256,10 @@ async function benchTransforms(keyring: Keyring, iterations: number, s3Endpoint:
     return { testCase, groups };
   });
   const warmupRounds = 1;
-  for (let round = -warmupRounds; round < iterations; round++) {
-    progress(round < 0 ? "transforms: warm-up round" : `transforms: round ${round + 1} of ${iterations}`);
-    for (const group of [0, 1]) {
+  for (const group of [0, 1]) {
+    for (let round = -warmupRounds; round < iterations; round++) {
+      const name = group === 0 ? "folder and S3 kept" : "S3 first fetch";
+      progress(`transforms, ${name}: ${round < 0 ? "warm-up round" : `round ${round + 1} of ${iterations}`}`);
       for (const { groups } of runs) {
         // Rotating which side goes first cancels whatever a call gains or pays from the one before it;
         // reversing the order every other round makes each side follow each other one equally often
@@ -252,6 +296,7 @@ async function benchTransforms(keyring: Keyring, iterations: number, s3Endpoint:
   const verdict = (value: number, target: number) => (value <= target ? "PASS" : "FAIL");
   printTable(
     `Handler (originals from a folder, and from S3 in another process) vs bare sharp on ${basename(PHOTO)} (${width}x${height}, ${(statSync(PHOTO).size / 1e6).toFixed(1)} MB), medians of ${iterations} rotated rounds after ${warmupRounds} warm-up; ratio = median of the rounds' handler/bare (the first fetch runs apart, beside a bare side of its own).\n` +
+      `${placement}.\n` +
       "S3 first fetch: nothing kept, every call downloads the whole object (the first miss for an original in a container).\n" +
       "S3 kept: the default store holding the original from an earlier call; each call asks S3 with its ETag (304 Not Modified) while the kept bytes are transformed (the other variants of an original, which CloudFront misses for together).",
     ["preset", "format", "bare ms", "folder ms", "ratio", `<= ${TARGET_HANDLER_OVER_BARE}`, "S3 first fetch ms", "ratio", "S3 kept ms", "ratio", `<= ${TARGET_S3_HANDLER_OVER_BARE}`],
@@ -809,8 +854,10 @@ async function serveEdges(): Promise<void> {
  * measured here (with the load generator in the edge's event loop, the hit p99 came out two to three
  * times higher on 2 cores).
  */
-async function startChild<T>(mode: string): Promise<{ served: T; stop: () => Promise<void> }> {
-  const child = spawn(process.execPath, benchChildArgs(mode), { stdio: ["pipe", "pipe", "inherit"] });
+async function startChild<T>(mode: string, cpu?: number): Promise<{ served: T; stop: () => Promise<void> }> {
+  const command = [process.execPath, ...benchChildArgs(mode)];
+  const [file, ...args] = cpu === undefined ? command : ["taskset", "-c", String(cpu), ...command];
+  const child = spawn(file, args, { stdio: ["pipe", "pipe", "inherit"] });
   const exited = once(child, "exit");
   const firstLine = new Promise<string>((resolveLine, reject) => {
     createInterface({ input: child.stdout }).once("line", resolveLine);
@@ -892,6 +939,9 @@ async function main(): Promise<void> {
       refusal: { type: "string" },
       "edge-child": { type: "boolean", default: false },
       "s3-child": { type: "boolean", default: false },
+      "transforms-child": { type: "boolean", default: false },
+      "s3-endpoint": { type: "string" },
+      placement: { type: "string" },
       calls: { type: "string", default: String(FULL.warmCalls) },
     },
     strict: true,
@@ -910,6 +960,10 @@ async function main(): Promise<void> {
   }
   const settings = values.quick ? QUICK : FULL;
   const iterations = values.iterations === undefined ? settings.iterations : positiveWholeNumber("--iterations", values.iterations);
+  if (values["transforms-child"]) {
+    await reportTransforms(iterations, values["s3-endpoint"]!, JSON.parse(values.placement!) as Placement);
+    return;
+  }
 
   console.log(
     `Rendorix bench${values.quick ? " (quick)" : ""}: node ${process.version}, sharp ${sharp.versions.sharp}, libvips ${sharp.versions.vips}, ` +
@@ -918,8 +972,12 @@ async function main(): Promise<void> {
   const keyring = benchKeyring();
   const sections: Record<Section, () => Promise<Target[]>> = {
     transforms: async () => {
-      const s3 = await startChild<{ endpoint: string }>("--s3-child");
-      return benchTransforms(keyring, iterations, s3.served.endpoint).finally(s3.stop);
+      const placement = transformsPlacement();
+      const s3 = await startChild<{ endpoint: string }>("--s3-child", placement?.s3Cpu);
+      const measured = placement
+        ? benchTransformsPinned(placement, iterations, s3.served.endpoint)
+        : benchTransforms(keyring, iterations, s3.served.endpoint, describePlacement(placement));
+      return measured.finally(s3.stop);
     },
     cold: async () => {
       const s3 = await startChild<{ endpoint: string }>("--s3-child");
