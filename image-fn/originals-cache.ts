@@ -1,3 +1,5 @@
+import type { RevalidationUrl } from "./presigned-revalidation";
+
 /**
  * Originals fetched recently, kept with their ETag so the next read of the same key is a conditional
  * GET (304, no body) instead of a download. A CloudFront miss rarely comes alone: a page asks for
@@ -7,6 +9,8 @@
 export interface CachedOriginal {
   bytes: Buffer;
   etag: string;
+  /** Where the store asks whether these bytes are still current; signed on first use, renewed by the store. */
+  revalidationUrl?: RevalidationUrl;
 }
 
 /**

@@ -2,8 +2,9 @@ import { open } from "node:fs/promises";
 import { resolve, sep } from "node:path";
 import type { Readable } from "node:stream";
 import { GetObjectCommand, S3Client, type S3ClientConfig } from "@aws-sdk/client-s3";
-import { OriginalsCache } from "./originals-cache";
+import { type CachedOriginal, OriginalsCache } from "./originals-cache";
 import { folderFailure, type OriginalFailure, s3Failure } from "./originals-failures";
+import { PresignedRevalidation } from "./presigned-revalidation";
 
 /** Where originals come from: the private S3 bucket in AWS, a folder locally. */
 export interface OriginalStore {
@@ -117,16 +118,32 @@ function notModified(error: unknown): boolean {
 /**
  * Originals in an S3 bucket (or an S3-compatible endpoint configured on the client). Every read asks
  * S3, so a replaced or deleted original is never served; an original read recently is asked for with
- * its ETag (If-None-Match) and comes from memory when S3 answers 304 Not Modified.
+ * its ETag (If-None-Match), first on a presigned URL and then, unless that answered 304 Not Modified,
+ * through the SDK, and comes from memory when S3 answers 304.
  */
 export function s3Originals(client: S3Client, bucket: string, options: S3OriginalsOptions = {}): OriginalStore {
   const timeoutMs = options.timeoutMs ?? DEFAULT_ORIGINAL_TIMEOUT_MS;
   const cache = new OriginalsCache(options.cacheBytes ?? DEFAULT_ORIGINALS_CACHE_BYTES);
+  const revalidation = new PresignedRevalidation(client, bucket);
+
+  async function stillCurrent(key: string, kept: CachedOriginal, signal: AbortSignal): Promise<boolean> {
+    try {
+      kept.revalidationUrl = await revalidation.url(key, kept.revalidationUrl);
+    } catch {
+      return false;
+    }
+    const current = await revalidation.stillCurrent(kept.revalidationUrl, kept.etag, signal);
+    // S3 may have refused the URL itself (expired credentials): the next revalidation signs a new one.
+    if (!current) kept.revalidationUrl = undefined;
+    return current;
+  }
+
   return {
     peek: (key) => cache.get(key)?.bytes,
     async read(key, maxBytes) {
       const abortSignal = AbortSignal.timeout(timeoutMs);
       const cached = cache.get(key);
+      if (cached && (await stillCurrent(key, cached, abortSignal))) return cached.bytes.length > maxBytes ? "too-large" : cached.bytes;
       try {
         const response = await client.send(new GetObjectCommand({ Bucket: bucket, Key: key, IfNoneMatch: cached?.etag }), { abortSignal });
         const body = response.Body as (Readable & typeof response.Body) | undefined;
