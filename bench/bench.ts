@@ -171,8 +171,12 @@ function progress(text: string): void {
   process.stderr.write(`[bench] ${text}\n`);
 }
 
+/** The handler's ways to an original the transforms section compares with bare sharp, and their names. */
+const VARIANT_LABELS = { folder: "folder", kept: "S3 kept", firstFetch: "S3 first fetch" } as const;
+type Variant = keyof typeof VARIANT_LABELS;
+const VARIANTS = Object.keys(VARIANT_LABELS) as Variant[];
+
 interface Side {
-  label: string;
   run: () => Promise<unknown>;
   samples: number[];
   /** CPU time of this process per call (JS and libvips threads), which other processes' load hardly moves. */
@@ -245,30 +249,26 @@ async function benchTransforms(keyring: Keyring, iterations: number, s3Endpoint:
   const s3Handler = benchHandler(benchS3Originals(s3Endpoint), keyring);
   const runs = presetCases(hasAlpha === true).map((testCase) => {
     const event = functionUrlEvent(keyring, testCase, basename(PHOTO));
-    const side = (label: string, run: () => Promise<unknown>): Side => ({ label, run, samples: [], cpuSamples: [] });
+    const side = (run: () => Promise<unknown>): Side => ({ run, samples: [], cpuSamples: [] });
     const bare = () => bareSharp(source, icc !== undefined, testCase);
-    // Two groups, each with its own bare side, run one after the other: a first fetch leaves 4.4 MB of
-    // garbage behind and takes its time from the download, neither of which the kept side should meet.
-    const groups: Side[][] = [
-      [side("bare", bare), side("folder", () => callHandler(folderHandler, event, testCase)), side("s3", () => callHandler(s3Handler, event, testCase))],
-      [side("bare", bare), side("s3 first fetch", () => callHandler(firstFetchHandler, event, testCase))],
-    ];
-    return { testCase, groups };
+    // Each handler variant is measured against a bare side of its own, in rounds of its own: a first
+    // fetch or a folder read leaves 4.4 MB of garbage behind that the next call pays to collect, and a
+    // first fetch takes its time from the download, neither of which another variant should meet.
+    const pairs: Record<Variant, [Side, Side]> = {
+      folder: [side(bare), side(() => callHandler(folderHandler, event, testCase))],
+      kept: [side(bare), side(() => callHandler(s3Handler, event, testCase))],
+      firstFetch: [side(bare), side(() => callHandler(firstFetchHandler, event, testCase))],
+    };
+    return { testCase, pairs };
   });
   const warmupRounds = 1;
-  for (const group of [0, 1]) {
+  for (const variant of VARIANTS) {
     for (let round = -warmupRounds; round < iterations; round++) {
-      const name = group === 0 ? "folder and S3 kept" : "S3 first fetch";
-      progress(`transforms, ${name}: ${round < 0 ? "warm-up round" : `round ${round + 1} of ${iterations}`}`);
-      for (const { groups } of runs) {
-        // Rotating which side goes first cancels whatever a call gains or pays from the one before it;
-        // reversing the order every other round makes each side follow each other one equally often
-        // (a rotation alone keeps the same neighbours, and the side after one that allocates 4.4 MB
-        // pays for its garbage).
-        const pass = round + warmupRounds;
-        const sides = pass % 2 === 0 ? groups[group] : [...groups[group]].reverse();
-        const offset = Math.floor(pass / 2) % sides.length;
-        for (const side of [...sides.slice(offset), ...sides.slice(0, offset)]) {
+      progress(`transforms, ${VARIANT_LABELS[variant]}: ${round < 0 ? "warm-up round" : `round ${round + 1} of ${iterations}`}`);
+      for (const { pairs } of runs) {
+        // Which side goes first alternates, so each pays equally for what the call before it left.
+        const sides = round % 2 === 0 ? pairs[variant] : [...pairs[variant]].reverse();
+        for (const side of sides) {
           const cpuBefore = cpuMs();
           const ms = await elapsedMs(side.run);
           if (round >= 0) {
@@ -280,22 +280,22 @@ async function benchTransforms(keyring: Keyring, iterations: number, s3Endpoint:
     }
   }
 
-  // The sides of one round ran back to back, so a round's ratio cancels load that varies between rounds.
-  const ratio = (side: Side, bare: Side) => median(side.samples.map((ms, round) => ms / bare.samples[round]));
-  const cpuRatio = (side: Side, bare: Side) => median(side.cpuSamples.map((ms, round) => ms / bare.cpuSamples[round]));
-  const rows = runs.map(({ testCase, groups: [[bare, folder, s3], [bareBesideFirst, firstFetch]] }) => ({
+  // The two sides of a round ran back to back, so a round's ratio cancels load that varies between rounds.
+  const ratio = ([bare, handler]: [Side, Side]) => median(handler.samples.map((ms, round) => ms / bare.samples[round]));
+  const cpuRatio = ([bare, handler]: [Side, Side]) => median(handler.cpuSamples.map((ms, round) => ms / bare.cpuSamples[round]));
+  const rows = runs.map(({ testCase, pairs }) => ({
     testCase,
-    bareMs: median(bare.samples),
-    folderMs: median(folder.samples),
-    firstFetchMs: median(firstFetch.samples),
-    firstFetchRatio: ratio(firstFetch, bareBesideFirst),
-    s3Ms: median(s3.samples),
-    folderRatio: ratio(folder, bare),
-    s3Ratio: ratio(s3, bare),
+    bareMs: median(pairs.kept[0].samples),
+    folderMs: median(pairs.folder[1].samples),
+    firstFetchMs: median(pairs.firstFetch[1].samples),
+    firstFetchRatio: ratio(pairs.firstFetch),
+    s3Ms: median(pairs.kept[1].samples),
+    folderRatio: ratio(pairs.folder),
+    s3Ratio: ratio(pairs.kept),
   }));
   const verdict = (value: number, target: number) => (value <= target ? "PASS" : "FAIL");
   printTable(
-    `Handler (originals from a folder, and from S3 in another process) vs bare sharp on ${basename(PHOTO)} (${width}x${height}, ${(statSync(PHOTO).size / 1e6).toFixed(1)} MB), medians of ${iterations} rotated rounds after ${warmupRounds} warm-up; ratio = median of the rounds' handler/bare (the first fetch runs apart, beside a bare side of its own).\n` +
+    `Handler (originals from a folder, and from S3 in another process) vs bare sharp on ${basename(PHOTO)} (${width}x${height}, ${(statSync(PHOTO).size / 1e6).toFixed(1)} MB), medians of ${iterations} rotated rounds after ${warmupRounds} warm-up; ratio = median of the rounds' handler/bare, each variant in rounds of its own beside a bare side of its own.\n` +
       `${placement}.\n` +
       "S3 first fetch: nothing kept, every call downloads the whole object (the first miss for an original in a container).\n" +
       "S3 kept: the default store holding the original from an earlier call; each call asks S3 with its ETag (304 Not Modified) while the kept bytes are transformed (the other variants of an original, which CloudFront misses for together).",
@@ -318,13 +318,13 @@ async function benchTransforms(keyring: Keyring, iterations: number, s3Endpoint:
     "CPU time per call in this process (JS and libvips threads; s3rver works in its own process, as S3 does), medians; ratio = median of the rounds' handler/bare. " +
       "Load on the machine stretches wall times but hardly CPU time, so these show the handler's own extra work when wall times are noise.",
     ["preset", "format", "bare CPU ms", "folder", "S3 first fetch", "S3 kept"],
-    runs.map(({ testCase, groups: [[bare, folder, s3], [bareBesideFirst, firstFetch]] }) => [
+    runs.map(({ testCase, pairs }) => [
       testCase.preset,
       testCase.format,
-      median(bare.cpuSamples).toFixed(1),
-      cpuRatio(folder, bare).toFixed(3),
-      cpuRatio(firstFetch, bareBesideFirst).toFixed(3),
-      cpuRatio(s3, bare).toFixed(3),
+      median(pairs.kept[0].cpuSamples).toFixed(1),
+      cpuRatio(pairs.folder).toFixed(3),
+      cpuRatio(pairs.firstFetch).toFixed(3),
+      cpuRatio(pairs.kept).toFixed(3),
     ]),
   );
   const produced = new Set(rows.map((row) => row.testCase.format));
