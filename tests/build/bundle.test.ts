@@ -9,6 +9,7 @@ import { readStreamedResponse } from "../../image-fn/response-stream";
 import { bundleImageFunction, ENTRY_FILE } from "../../tools/bundle-image-fn";
 import { FIXTURES } from "../support/bad-originals";
 import { runProcess, stopProcesses } from "../support/processes";
+import { type RecordingProxy, startRecordingProxy } from "../support/http";
 import { type LocalS3, startLocalS3 } from "../support/s3";
 import { startSecretsEndpoint } from "../support/secrets";
 import { vectors } from "../support/vectors";
@@ -17,17 +18,20 @@ describe("Lambda bundle", function () {
   this.timeout(180_000);
   let work: string;
   let s3: LocalS3;
+  let proxy: RecordingProxy;
   let secrets: Awaited<ReturnType<typeof startSecretsEndpoint>>;
 
   before(async () => {
     work = mkdtempSync(join(tmpdir(), "rendorix-bundle-"));
     s3 = await startLocalS3(["originals"]);
     await s3.put("originals", "photos/coffee.png", readFileSync(join(FIXTURES, "coffee.png")));
+    proxy = await startRecordingProxy(s3.endpoint);
     secrets = await startSecretsEndpoint(vectors.keyring);
   });
 
   afterEach(stopProcesses);
   after(async () => {
+    await proxy?.close();
     await s3?.close();
     secrets?.server.close();
     rmSync(work, { recursive: true, force: true });
@@ -60,7 +64,7 @@ describe("Lambda bundle", function () {
       AWS_REGION: "us-east-1",
       AWS_ACCESS_KEY_ID: "S3RVER",
       AWS_SECRET_ACCESS_KEY: "S3RVER",
-      AWS_ENDPOINT_URL_S3: s3.endpoint,
+      AWS_ENDPOINT_URL_S3: proxy.endpoint,
       AWS_ENDPOINT_URL_SECRETS_MANAGER: secrets.endpoint,
       AWS_LAMBDA_FUNCTION_NAME: "rendorix-image",
       RENDORIX_ORIGINALS_BUCKET: "originals",
@@ -82,6 +86,14 @@ describe("Lambda bundle", function () {
     assert.equal(streamed.headers["content-type"], "image/webp");
     assert.equal(streamed.body.length, result200.bytes);
     assert.deepEqual(secrets.targets.slice(1), ["secretsmanager.GetSecretValue"], "one keyring read serves both handlers");
+    assert.deepEqual(
+      proxy.exchanges.map(({ signedBy, conditional, status }) => [signedBy, conditional, status]),
+      [
+        ["header", false, 200],
+        ["query", true, 304],
+      ],
+      "the second handler's read finds the original kept and confirms it on a presigned URL",
+    );
     const logLine = JSON.parse(output.split("\n").find((line) => line.startsWith('{"_aws"'))!);
     assert.equal(logLine.FunctionName, "rendorix-image");
     assert.equal(logLine.status, 200);
