@@ -126,7 +126,7 @@ export function s3Originals(client: S3Client, bucket: string, options: S3Origina
   const cache = new OriginalsCache(options.cacheBytes ?? DEFAULT_ORIGINALS_CACHE_BYTES);
   const revalidation = new PresignedRevalidation(client, bucket);
 
-  async function stillCurrent(key: string, kept: CachedOriginal, signal: AbortSignal): Promise<boolean> {
+  async function keptIsCurrent(key: string, kept: CachedOriginal, signal: AbortSignal): Promise<boolean> {
     try {
       kept.revalidationUrl = await revalidation.url(key, kept.revalidationUrl);
     } catch {
@@ -143,7 +143,7 @@ export function s3Originals(client: S3Client, bucket: string, options: S3Origina
     async read(key, maxBytes) {
       const abortSignal = AbortSignal.timeout(timeoutMs);
       const cached = cache.get(key);
-      if (cached && (await stillCurrent(key, cached, abortSignal))) return cached.bytes.length > maxBytes ? "too-large" : cached.bytes;
+      if (cached && (await keptIsCurrent(key, cached, abortSignal))) return cached.bytes.length > maxBytes ? "too-large" : cached.bytes;
       try {
         const response = await client.send(new GetObjectCommand({ Bucket: bucket, Key: key, IfNoneMatch: cached?.etag }), { abortSignal });
         const body = response.Body as (Readable & typeof response.Body) | undefined;
