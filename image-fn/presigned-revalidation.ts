@@ -1,7 +1,6 @@
 import { Agent as HttpAgent, request as httpRequest } from "node:http";
 import { Agent as HttpsAgent, request as httpsRequest } from "node:https";
 import { GetObjectCommand, type S3Client } from "@aws-sdk/client-s3";
-import { getSignedUrl } from "@aws-sdk/s3-request-presigner";
 
 /**
  * How long a presigned revalidation URL is signed for, and how long before that it is signed again:
@@ -39,6 +38,8 @@ export class PresignedRevalidation {
   /** A URL for `key`: `current` while it is fresh, else a newly signed one. */
   async url(key: string, current?: RevalidationUrl): Promise<RevalidationUrl> {
     if (current && this.now() < current.renewAt) return current;
+    // Loaded on the first revalidation, not at start-up: a container's first request never needs it.
+    const { getSignedUrl } = await import("@aws-sdk/s3-request-presigner");
     const href = await getSignedUrl(this.client, new GetObjectCommand({ Bucket: this.bucket, Key: key }), {
       expiresIn: URL_LIFETIME_SECONDS,
     });
