@@ -11,6 +11,20 @@ import { GetObjectCommand, type S3Client } from "@aws-sdk/client-s3";
 const URL_LIFETIME_SECONDS = 15 * 60;
 const URL_RENEWAL_MS = 10 * 60 * 1000;
 
+/**
+ * Longest wait for S3's answer on the presigned URL (S3 answers a conditional GET in tens of ms): past
+ * it the read goes on through the SDK with what is left of its own deadline, so a connection that died
+ * quietly while the instance was frozen costs a second, not the whole request.
+ */
+export const DEFAULT_REVALIDATION_TIMEOUT_MS = 1000;
+
+export interface PresignedRevalidationOptions {
+  /** The clock URLs are renewed by. @default Date.now */
+  now?: () => number;
+  /** Longest wait for S3's answer. @default DEFAULT_REVALIDATION_TIMEOUT_MS */
+  timeoutMs?: number;
+}
+
 /** A presigned GET of one original, reused for every revalidation of it until `renewAt`. */
 export interface RevalidationUrl {
   href: string;
@@ -29,11 +43,17 @@ export class PresignedRevalidation {
   private readonly httpAgent = new HttpAgent({ keepAlive: true });
   private readonly httpsAgent = new HttpsAgent({ keepAlive: true });
 
+  private readonly now: () => number;
+  private readonly timeoutMs: number;
+
   constructor(
     private readonly client: S3Client,
     private readonly bucket: string,
-    private readonly now: () => number = Date.now,
-  ) {}
+    options: PresignedRevalidationOptions = {},
+  ) {
+    this.now = options.now ?? Date.now;
+    this.timeoutMs = options.timeoutMs ?? DEFAULT_REVALIDATION_TIMEOUT_MS;
+  }
 
   /** A URL for `key`: `current` while it is fresh, else a newly signed one. */
   async url(key: string, current?: RevalidationUrl): Promise<RevalidationUrl> {
@@ -46,12 +66,17 @@ export class PresignedRevalidation {
     return { href, renewAt: this.now() + URL_RENEWAL_MS };
   }
 
-  /** True only when S3 answers 304 Not Modified to If-None-Match `etag`. */
+  /** True only when S3 answers 304 Not Modified to If-None-Match `etag` before `signal` or the timeout ends the wait. */
   stillCurrent(url: RevalidationUrl, etag: string, signal: AbortSignal): Promise<boolean> {
     const https = url.href.startsWith("https:");
     const send = https ? httpsRequest : httpRequest;
+    const options = {
+      agent: https ? this.httpsAgent : this.httpAgent,
+      headers: { "if-none-match": etag },
+      signal: AbortSignal.any([signal, AbortSignal.timeout(this.timeoutMs)]),
+    };
     return new Promise((resolve) => {
-      const request = send(url.href, { agent: https ? this.httpsAgent : this.httpAgent, headers: { "if-none-match": etag }, signal }, (response) => {
+      const request = send(url.href, options, (response) => {
         if (response.statusCode === 304) {
           response.resume();
           response.on("end", () => resolve(true));

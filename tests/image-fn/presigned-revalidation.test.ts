@@ -3,7 +3,7 @@ import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { DeleteObjectCommand, GetObjectCommand, HeadObjectCommand } from "@aws-sdk/client-s3";
 import { getSignedUrl } from "@aws-sdk/s3-request-presigner";
-import { PresignedRevalidation } from "../../image-fn/presigned-revalidation";
+import { PresignedRevalidation, type PresignedRevalidationOptions } from "../../image-fn/presigned-revalidation";
 import { type LocalS3, startLocalS3 } from "../support/s3";
 
 const MINUTE = 60_000;
@@ -18,8 +18,8 @@ describe("presigned revalidation (s3rver on 127.0.0.1)", () => {
   });
   after(() => s3.close());
 
-  const withRevalidation = async (now: () => number, use: (revalidation: PresignedRevalidation) => Promise<void>) => {
-    const revalidation = new PresignedRevalidation(s3.client, "originals", now);
+  const withRevalidation = async (options: PresignedRevalidationOptions, use: (revalidation: PresignedRevalidation) => Promise<void>) => {
+    const revalidation = new PresignedRevalidation(s3.client, "originals", options);
     try {
       await use(revalidation);
     } finally {
@@ -28,7 +28,7 @@ describe("presigned revalidation (s3rver on 127.0.0.1)", () => {
   };
 
   it("is current only while S3 answers 304 to the kept ETag, for any legal key", () =>
-    withRevalidation(Date.now, async (revalidation) => {
+    withRevalidation({}, async (revalidation) => {
       const url = await revalidation.url("a b/ü.png");
       assert.equal(await revalidation.stillCurrent(url, etag, AbortSignal.timeout(5000)), true);
       assert.equal(await revalidation.stillCurrent(url, '"another"', AbortSignal.timeout(5000)), false);
@@ -42,7 +42,7 @@ describe("presigned revalidation (s3rver on 127.0.0.1)", () => {
   it("reuses a URL for ten minutes of its fifteen, then signs a new one", async () => {
     let now = Date.parse("2026-12-02T10:00:00Z");
     await withRevalidation(
-      () => now,
+      { now: () => now },
       async (revalidation) => {
         const first = await revalidation.url("a b/ü.png");
         assert.match(first.href, /X-Amz-Expires=900/);
@@ -57,7 +57,7 @@ describe("presigned revalidation (s3rver on 127.0.0.1)", () => {
   });
 
   it("is not current when S3 refuses the URL itself, so the SDK's read decides", () =>
-    withRevalidation(Date.now, async (revalidation) => {
+    withRevalidation({}, async (revalidation) => {
       const signed = async (signingDate: Date) => ({
         href: await getSignedUrl(s3.client, new GetObjectCommand({ Bucket: "originals", Key: "a b/ü.png" }), { expiresIn: 60, signingDate }),
         renewAt: Infinity,
@@ -66,13 +66,17 @@ describe("presigned revalidation (s3rver on 127.0.0.1)", () => {
       assert.equal(await revalidation.stillCurrent(await signed(new Date(Date.now() - 20 * MINUTE)), etag, AbortSignal.timeout(5000)), false);
     }));
 
-  it("is not current when nothing answers, or not in time", async () => {
+  it("is not current when nothing answers, or not in time, and gives up before the read's own deadline", async () => {
     const silent = createServer(() => {});
     await new Promise<void>((resolve) => silent.listen(0, "127.0.0.1", resolve));
     try {
-      await withRevalidation(Date.now, async (revalidation) => {
+      await withRevalidation({ timeoutMs: 100 }, async (revalidation) => {
         const port = (silent.address() as AddressInfo).port;
-        assert.equal(await revalidation.stillCurrent({ href: `http://127.0.0.1:${port}/x`, renewAt: Infinity }, etag, AbortSignal.timeout(200)), false);
+        const url = { href: `http://127.0.0.1:${port}/x`, renewAt: Infinity };
+        assert.equal(await revalidation.stillCurrent(url, etag, AbortSignal.timeout(50)), false, "the read's deadline ends the wait");
+        const readDeadline = AbortSignal.timeout(60_000);
+        assert.equal(await revalidation.stillCurrent(url, etag, readDeadline), false);
+        assert.equal(readDeadline.aborted, false, "its own timeout ended the wait, leaving the read the rest of its deadline");
         await new Promise((resolve) => silent.close(resolve));
         silent.closeAllConnections();
         assert.equal(await revalidation.stillCurrent({ href: `http://127.0.0.1:${port}/x`, renewAt: Infinity }, etag, AbortSignal.timeout(5000)), false);
