@@ -13,6 +13,7 @@ import { FORMAT_HEADER, type NegotiatedFormat, type OutputFormat, outputFormat }
 import { createImageHandler, DEFAULT_MAX_SOURCE_PIXELS, type ImageHandler } from "../image-fn/handler";
 import type { Keyring } from "../core/keyring";
 import { staticKeyring } from "../image-fn/keyring-source";
+import { FULL_CREDENTIAL_CHAIN_FILE } from "../image-fn/lambda-credentials";
 import { folderOriginals, type OriginalStore, originalsS3Client, s3Originals } from "../image-fn/originals";
 import { DEFAULT_PRESETS } from "../core/presets";
 import { signUrl } from "../core/sign-url";
@@ -420,7 +421,8 @@ async function benchColdStart(keyring: Keyring, processes: number, s3Endpoint: s
     progress("cold start: building the bundle for this host");
     const bundle = await bundleImageFunction(join(work, "image-fn"), { os: process.platform, cpu: process.arch, libc: "glibc" });
     const bundleFile = join(work, "image-fn", BUNDLED_FILE);
-    const bundleSize = `${BUNDLED_FILE} ${(statSync(bundleFile).size / 1024).toFixed(0)} KiB, zip ${(bundle.zipBytes / 1e6).toFixed(1)} MB`;
+    const kib = (file: string) => `${(statSync(join(work, "image-fn", file)).size / 1024).toFixed(0)} KiB`;
+    const bundleSize = `${BUNDLED_FILE} ${kib(BUNDLED_FILE)} (and ${FULL_CREDENTIAL_CHAIN_FILE} ${kib(FULL_CREDENTIAL_CHAIN_FILE)}, not loaded with keys in the environment), zip ${(bundle.zipBytes / 1e6).toFixed(1)} MB`;
     const events = COLD_KEYS.map((key) => functionUrlEvent(keyring, COLD_CASE, key));
     const env = {
       PATH: process.env.PATH,

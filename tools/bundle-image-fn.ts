@@ -2,8 +2,9 @@ import { execFileSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import { copyFileSync, createWriteStream, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { join, relative, resolve } from "node:path";
-import { build, type BuildOptions } from "esbuild";
+import { build, type BuildOptions, type Plugin } from "esbuild";
 import { ZipFile } from "yazl";
+import { CREDENTIAL_CHAIN_PACKAGE, FULL_CREDENTIAL_CHAIN_FILE } from "../image-fn/lambda-credentials";
 
 /** The platform sharp's native binaries are installed for. */
 export interface BundleTarget {
@@ -73,22 +74,45 @@ export const LAMBDA_BUILD_OPTIONS = {
   logLevel: "warning",
 } as const satisfies BuildOptions;
 
-/** The image Lambda's code as one file (the AWS SDK inlined, sharp external). */
-async function bundledCode(): Promise<string> {
+/** The image Lambda's code by file name: the AWS SDK inlined, sharp external. */
+type BundledCode = Record<string, string>;
+
+/**
+ * In the function's own file, the SDK's default credential chain becomes image-fn/lambda-credentials.ts,
+ * which reads the keys Lambda puts in the environment and loads the whole chain, bundled on its own,
+ * only where they are missing.
+ */
+const environmentCredentialsFirst: Plugin = {
+  name: "environment-credentials-first",
+  setup(build) {
+    build.onResolve({ filter: new RegExp(`^${CREDENTIAL_CHAIN_PACKAGE}$`) }, () => ({ path: join(ROOT, "image-fn/lambda-credentials.ts") }));
+  },
+};
+
+async function bundle(entry: Pick<BuildOptions, "entryPoints" | "stdin">, plugins: Plugin[] = []): Promise<string> {
   const result = await build({
-    entryPoints: [join(ROOT, "image-fn/index.ts")],
+    ...entry,
     write: false,
     ...LAMBDA_BUILD_OPTIONS,
     mainFields: [...LAMBDA_BUILD_OPTIONS.mainFields],
     external: ["sharp"],
+    plugins,
   });
   return result.outputFiles[0].text;
 }
 
+async function bundledCode(): Promise<BundledCode> {
+  return {
+    [BUNDLED_FILE]: await bundle({ entryPoints: [join(ROOT, "image-fn/index.ts")] }, [environmentCredentialsFirst]),
+    [FULL_CREDENTIAL_CHAIN_FILE]: await bundle({ stdin: { contents: `export { defaultProvider } from "${CREDENTIAL_CHAIN_PACKAGE}";`, resolveDir: ROOT } }),
+  };
+}
+
 /** What a zip is built from: the bundled code, the entry, the sharp version and the platform sharp is installed for. */
-function fingerprint(code: string, target: BundleTarget): string {
+function fingerprint(code: BundledCode, target: BundleTarget): string {
   const hash = createHash("sha256");
-  for (const part of [code, readFileSync(ENTRY_SOURCE, "utf8"), sharpVersion(), JSON.stringify(target)]) hash.update(part).update("\0");
+  const parts = [...Object.entries(code).flat(), readFileSync(ENTRY_SOURCE, "utf8"), sharpVersion(), JSON.stringify(target)];
+  for (const part of parts) hash.update(part).update("\0");
   return hash.digest("hex");
 }
 
@@ -98,14 +122,15 @@ function stampPath(zipPath: string): string {
 }
 
 /**
- * Bundles the image Lambda into `outDir` (image-fn.cjs with the AWS SDK inlined, sharp external, and
- * the index.mjs entry) and installs sharp for `target` beside it, then zips the folder to `${outDir}.zip`.
+ * Bundles the image Lambda into `outDir` (image-fn.cjs with the AWS SDK inlined, sharp external, the
+ * SDK's wider credential chain in a file of its own, and the index.mjs entry) and installs sharp for
+ * `target` beside it, then zips the folder to `${outDir}.zip`.
  */
-export async function bundleImageFunction(outDir: string, target: BundleTarget = LAMBDA_TARGET, code?: string): Promise<BundleResult> {
+export async function bundleImageFunction(outDir: string, target: BundleTarget = LAMBDA_TARGET, code?: BundledCode): Promise<BundleResult> {
   code ??= await bundledCode();
   rmSync(outDir, { recursive: true, force: true });
   mkdirSync(outDir, { recursive: true });
-  writeFileSync(join(outDir, BUNDLED_FILE), code);
+  for (const [file, text] of Object.entries(code)) writeFileSync(join(outDir, file), text);
   copyFileSync(ENTRY_SOURCE, join(outDir, ENTRY_FILE));
   writeFileSync(
     join(outDir, "package.json"),
