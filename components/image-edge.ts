@@ -52,6 +52,8 @@ export interface ImageEdgeNodes {
   /** Present when keys are rotation-managed (no `signingKeys`). */
   keyRotationFunction?: aws.lambda.Function;
   /** Present when keys are rotation-managed (no `signingKeys`). */
+  keyRotationFunctionRole?: aws.iam.Role;
+  /** Present when keys are rotation-managed (no `signingKeys`). */
   keyRotation?: aws.secretsmanager.SecretRotation;
   /** Present with `domain`. */
   certificate?: aws.acm.Certificate;
@@ -367,6 +369,7 @@ export class ImageEdge extends pulumi.ComponentResource {
       edgeFunction,
       distribution,
       keyRotationFunction: keyring.rotation?.fn,
+      keyRotationFunctionRole: keyring.rotation?.role,
       keyRotation: keyring.rotation?.rotation,
       certificate: certificate?.certificate,
     };

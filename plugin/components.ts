@@ -85,6 +85,12 @@ export class ImageEdge extends edge.ImageEdge {
   public readonly keyValueStoreArn = this.nodes.keyValueStore.arn;
   /** ARN of the TLS certificate, when `domain` is set. */
   public readonly certificateArn = this.nodes.certificate?.arn;
+  /** ARN of the key-rotation Lambda; absent when keys are generated in state (`signingKeys`). */
+  public readonly keyRotationFunctionArn = this.nodes.keyRotationFunction?.arn;
+  /** Name of the key-rotation Lambda's IAM role; absent when keys are generated in state (`signingKeys`). */
+  public readonly keyRotationFunctionRoleName = this.nodes.keyRotationFunctionRole?.name;
+  /** ARN of the key-rotation Lambda's IAM role; absent when keys are generated in state (`signingKeys`). */
+  public readonly keyRotationFunctionRoleArn = this.nodes.keyRotationFunctionRole?.arn;
 
   constructor(name: string, args: edge.ImageEdgeSettings, opts?: pulumi.ComponentResourceOptions) {
     const code = {

@@ -67,6 +67,12 @@ export declare class ImageEdge extends pulumi.ComponentResource {
   readonly keyValueStoreArn: hosted.ImageEdge["keyValueStoreArn"];
   /** ARN of the TLS certificate, when `domain` is set. */
   readonly certificateArn: hosted.ImageEdge["certificateArn"];
+  /** ARN of the key-rotation Lambda; absent when keys are generated in state (`signingKeys`). */
+  readonly keyRotationFunctionArn: hosted.ImageEdge["keyRotationFunctionArn"];
+  /** Name of the key-rotation Lambda's IAM role; absent when keys are generated in state (`signingKeys`). */
+  readonly keyRotationFunctionRoleName: hosted.ImageEdge["keyRotationFunctionRoleName"];
+  /** ARN of the key-rotation Lambda's IAM role; absent when keys are generated in state (`signingKeys`). */
+  readonly keyRotationFunctionRoleArn: hosted.ImageEdge["keyRotationFunctionRoleArn"];
 }
 
 /**

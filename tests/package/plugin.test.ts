@@ -127,6 +127,10 @@ describe("the plugin package, started as the Pulumi CLI starts it", function () 
     }
     assert.equal(edge.certificateArn.type, "string");
     assert.ok(!schema.resources["rendorix:index:ImageEdge"].required?.includes("certificateArn"), "certificateArn only with a domain");
+    for (const output of ["keyRotationFunctionArn", "keyRotationFunctionRoleName", "keyRotationFunctionRoleArn"]) {
+      assert.equal(edge[output]?.type, "string", output);
+      assert.ok(!schema.resources["rendorix:index:ImageEdge"].required?.includes(output), `${output} only with rotation-managed keys`);
+    }
     const alarms = schema.resources["rendorix:index:ServiceAlarms"].properties;
     for (const output of ["alarmArns", "serviceUnhealthyAlarmNames", "serviceUnhealthyAlarmArns"]) assert.equal(alarms[output]?.items?.type, "string", output);
     assert.equal(alarms.dashboardArn.type, "string");
@@ -225,6 +229,12 @@ describe("the plugin package, started as the Pulumi CLI starts it", function () 
       assert.equal(constructed.state.originalsBucketArn, registered("products-originals-bucket").arn);
       assert.equal(constructed.state.keyValueStoreArn, registered("products-key-value-store").arn);
       assert.equal(constructed.state.certificateArn, undefined, "no domain, no certificate");
+      assert.equal(constructed.state.keyRotationFunctionArn, registered("products-key-rotation-function").arn);
+      assert.equal(constructed.state.keyRotationFunctionRoleName, registered("products-key-rotation-function-role").name);
+      assert.equal(constructed.state.keyRotationFunctionRoleArn, registered("products-key-rotation-function-role").arn);
+      assert.match(String(constructed.state.keyRotationFunctionArn), /^arn:aws:lambda:eu-west-1:\d{12}:function:/);
+      assert.match(String(constructed.state.keyRotationFunctionRoleName), /^products-key-rotation-function-role/);
+      assert.match(String(constructed.state.keyRotationFunctionRoleArn), /^arn:aws:iam::\d{12}:role\//);
     });
 
     it("is one component of its type, the children under it as in a TypeScript program", async () => {
